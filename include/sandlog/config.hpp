@@ -1,0 +1,55 @@
+// sandlog: version, language and platform detection shared by every header.
+#ifndef SANDLOG_CONFIG_HPP
+#define SANDLOG_CONFIG_HPP
+
+#define SANDLOG_VERSION_MAJOR 0
+#define SANDLOG_VERSION_MINOR 1
+#define SANDLOG_VERSION_PATCH 0
+#define SANDLOG_VERSION_STRING "0.1.0"
+
+#if defined(_MSVC_LANG) && _MSVC_LANG > __cplusplus
+#define SANDLOG_CPLUSPLUS _MSVC_LANG
+#else
+#define SANDLOG_CPLUSPLUS __cplusplus
+#endif
+
+#if SANDLOG_CPLUSPLUS < 201703L
+#error "sandlog needs C++17 or later"
+#endif
+
+#if SANDLOG_CPLUSPLUS >= 202002L
+#define SANDLOG_HAS_CPP20 1
+#else
+#define SANDLOG_HAS_CPP20 0
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define SANDLOG_LIKELY(x) __builtin_expect(!!(x), 1)
+#define SANDLOG_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define SANDLOG_FORCE_INLINE inline __attribute__((always_inline))
+#else
+#define SANDLOG_LIKELY(x) (x)
+#define SANDLOG_UNLIKELY(x) (x)
+#define SANDLOG_FORCE_INLINE inline
+#endif
+
+// SIMD paths are picked at compile time. Define SANDLOG_NO_SIMD to force the
+// scalar code (the tests build it both ways so the fallback never rots).
+#if !defined(SANDLOG_NO_SIMD) && (defined(__SSE2__) || defined(_M_X64))
+#define SANDLOG_HAS_SSE2 1
+#else
+#define SANDLOG_HAS_SSE2 0
+#endif
+#if !defined(SANDLOG_NO_SIMD) && defined(__AVX2__)
+#define SANDLOG_HAS_AVX2 1
+#else
+#define SANDLOG_HAS_AVX2 0
+#endif
+
+#if defined(__cpp_exceptions) || defined(__EXCEPTIONS) || defined(_CPPUNWIND)
+#define SANDLOG_HAS_EXCEPTIONS 1
+#else
+#define SANDLOG_HAS_EXCEPTIONS 0
+#endif
+
+#endif  // SANDLOG_CONFIG_HPP

@@ -1,0 +1,134 @@
+// sandlog: the error codes every parser returns, and parse_result.
+//
+// One enum for the whole library so a caller can switch, count or print any
+// failure the same way. Each value names one distinct failure; to_string gives
+// a short sentence fit for a log message. New values are appended before
+// `count_` so existing numeric values never change.
+#ifndef SANDLOG_ERROR_HPP
+#define SANDLOG_ERROR_HPP
+
+#include <cstdint>
+#include <string_view>
+
+#include "config.hpp"
+
+namespace sandlog {
+
+enum class error : std::uint8_t {
+  ok = 0,
+
+  // line_splitter
+  line_too_long,  // overflow::fail and a line exceeded max_line
+
+  // timestamp
+  too_short,        // the input ended before the timestamp was complete
+  bad_year,         // not four digits
+  bad_month,        // not 01..12
+  bad_day,          // not a day of that month (or of that year, or week)
+  bad_week,         // ISO week number not 01..52/53 for that year
+  bad_hour,         // not 00..23 (24 only as 24:00:00 in iso8601)
+  bad_minute,       // not 00..59
+  bad_second,       // not 00..59, or 60 where a leap second is impossible
+  bad_fraction,     // a decimal mark not followed by a digit
+  bad_separator,    // '-', ':', 'T' or the like missing or wrong
+  bad_offset,       // the UTC offset is missing or malformed or beyond 23:59
+  leap_second,      // a valid leap second that the options reject
+  out_of_range,     // the value does not fit the requested representation
+
+  // record
+  missing_space,    // a field of the envelope is not followed by one space
+  bad_stream,       // CRI stream is neither "stdout" nor "stderr"
+  bad_cri_tag,      // CRI tag is not P or F, optionally followed by ":tag"
+  bad_bracket,      // bracketed line without '[' … ']'
+
+  // docker multiplexed stream
+  daemon_error,     // a type-3 frame: the daemon reported an error
+  bad_frame_type,   // header type byte not 0..3, or its padding not zero
+  truncated_frame,  // the stream ended inside a frame
+
+  // json
+  json_syntax,          // not valid JSON
+  json_missing_field,   // a required member is absent
+  json_wrong_type,      // a member has the wrong JSON type
+  json_too_large,       // the document exceeds the configured byte limit
+  json_too_many_entries,// the page exceeds the configured entry limit
+  json_too_deep,        // nesting deeper than the parser allows
+  json_bad_utf8,        // a string is not valid UTF-8
+  json_trailing_content,// bytes after the document
+
+  // lifecycle
+  unknown_event,    // not "sandbox.lifecycle.<known state>"
+
+  // sse
+  event_too_long,   // an SSE event exceeded its size limit
+
+  // logfmt and typed values
+  unterminated_quote,  // a quoted value without its closing '"'
+  bad_escape,          // an unknown or incomplete backslash escape
+  bad_key,             // a key is empty or holds a forbidden byte
+  bad_number,          // not a number, or not all of the value was consumed
+  bad_bool,            // not one of the accepted boolean spellings
+  bad_duration,        // not a Go-style duration
+  bad_predicate,       // a field predicate expression is malformed
+
+  count_  // not an error: the number of values above
+};
+
+// A short, lower-case description of `e`, never empty. Allocates nothing.
+constexpr std::string_view to_string(error e) noexcept {
+  switch (e) {
+    case error::ok: return "no error";
+    case error::line_too_long: return "line longer than max_line";
+    case error::too_short: return "input ends before the timestamp is complete";
+    case error::bad_year: return "bad year";
+    case error::bad_month: return "bad month";
+    case error::bad_day: return "bad day for that month";
+    case error::bad_week: return "bad week number";
+    case error::bad_hour: return "bad hour";
+    case error::bad_minute: return "bad minute";
+    case error::bad_second: return "bad second";
+    case error::bad_fraction: return "decimal mark without digits";
+    case error::bad_separator: return "bad or missing date/time separator";
+    case error::bad_offset: return "bad or missing UTC offset";
+    case error::leap_second: return "leap second rejected";
+    case error::out_of_range: return "value out of range";
+    case error::missing_space: return "missing space between fields";
+    case error::bad_stream: return "stream is not stdout or stderr";
+    case error::bad_cri_tag: return "bad CRI tag (expected P or F)";
+    case error::bad_bracket: return "missing '[' or ']' around the timestamp";
+    case error::daemon_error: return "daemon reported an error";
+    case error::bad_frame_type: return "bad multiplexed frame header";
+    case error::truncated_frame: return "stream ends inside a frame";
+    case error::json_syntax: return "invalid JSON";
+    case error::json_missing_field: return "required JSON field missing";
+    case error::json_wrong_type: return "JSON field has the wrong type";
+    case error::json_too_large: return "JSON document too large";
+    case error::json_too_many_entries: return "too many entries in JSON page";
+    case error::json_too_deep: return "JSON nested too deeply";
+    case error::json_bad_utf8: return "invalid UTF-8 in JSON";
+    case error::json_trailing_content: return "trailing content after JSON document";
+    case error::unknown_event: return "unknown lifecycle event";
+    case error::event_too_long: return "event longer than its limit";
+    case error::unterminated_quote: return "unterminated quoted value";
+    case error::bad_escape: return "bad escape sequence";
+    case error::bad_key: return "bad key";
+    case error::bad_number: return "not a number";
+    case error::bad_bool: return "not a boolean";
+    case error::bad_duration: return "not a duration";
+    case error::bad_predicate: return "bad field predicate";
+    case error::count_: break;
+  }
+  return "unknown error";
+}
+
+// The outcome of a parse, shaped like std::from_chars_result: `ptr` is one past
+// the last byte consumed on success, and where parsing stopped on failure.
+struct parse_result {
+  const char* ptr;
+  error ec;
+  constexpr explicit operator bool() const noexcept { return ec == error::ok; }
+};
+
+}  // namespace sandlog
+
+#endif  // SANDLOG_ERROR_HPP
