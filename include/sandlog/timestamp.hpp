@@ -1,0 +1,567 @@
+// sandlog: RFC 3339 / ISO 8601 timestamps — parse, format, civil-date math.
+//
+// parse_timestamp reads a timestamp at the start of a range and, like
+// std::from_chars, returns a pointer past it. The strict grammar
+// (syntax::rfc3339, the default) is what containers, Kubernetes and Docker
+// write; the lenient one (syntax::iso8601) adds the ISO 8601 forms listed in
+// docs/timestamp.md. Nothing here allocates or throws.
+#ifndef SANDLOG_TIMESTAMP_HPP
+#define SANDLOG_TIMESTAMP_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "config.hpp"
+#include "error.hpp"
+
+#if SANDLOG_HAS_CPP20
+#include <chrono>
+#include <compare>
+#endif
+
+namespace sandlog {
+
+// An instant with nanosecond resolution, plus the UTC offset it was written
+// in. Comparisons look at the instant (seconds, nanos) only, so the same
+// instant written in two offsets compares equal.
+struct timestamp {
+  std::int64_t seconds = 0;         // UTC seconds since 1970-01-01T00:00:00Z
+  std::uint32_t nanos = 0;          // 0 .. 999'999'999
+  std::int16_t offset_minutes = 0;  // the UTC offset as written (for re-formatting)
+};
+
+constexpr bool operator==(const timestamp& a, const timestamp& b) noexcept {
+  return a.seconds == b.seconds && a.nanos == b.nanos;
+}
+constexpr bool operator!=(const timestamp& a, const timestamp& b) noexcept { return !(a == b); }
+constexpr bool operator<(const timestamp& a, const timestamp& b) noexcept {
+  return a.seconds < b.seconds || (a.seconds == b.seconds && a.nanos < b.nanos);
+}
+constexpr bool operator>(const timestamp& a, const timestamp& b) noexcept { return b < a; }
+constexpr bool operator<=(const timestamp& a, const timestamp& b) noexcept { return !(b < a); }
+constexpr bool operator>=(const timestamp& a, const timestamp& b) noexcept { return !(a < b); }
+#if SANDLOG_HAS_CPP20
+constexpr std::strong_ordering operator<=>(const timestamp& a, const timestamp& b) noexcept {
+  if (auto c = a.seconds <=> b.seconds; c != 0) return c;
+  return a.nanos <=> b.nanos;
+}
+#endif
+
+// Which grammar parse_timestamp accepts.
+enum class syntax : std::uint8_t {
+  rfc3339,  // strict: YYYY-MM-DD(T|t)HH:MM:SS[.f+](Z|z|±HH:MM)
+  iso8601,  // lenient: also the ISO 8601 forms in docs/timestamp.md
+};
+
+// What to do with a valid leap second (:60 where UTC reads 23:59:60).
+enum class leap_second : std::uint8_t {
+  clamp,        // 23:59:59.999999999 of that day: order with neighbours is kept
+  reject,       // fail with error::leap_second
+  next_second,  // :60 is the second after :59 (as timegm reads it); the fraction is kept
+};
+
+struct timestamp_options {
+  syntax grammar = syntax::rfc3339;
+  leap_second leap = leap_second::clamp;
+  // iso8601 only: a time without an offset is read as UTC instead of failing
+  // with error::bad_offset.
+  bool assume_utc = false;
+};
+
+// ---------------------------------------------------------------------------
+// Civil-date algorithms (proleptic Gregorian calendar), after Howard Hinnant's
+// "chrono-Compatible Low-Level Date Algorithms".
+//
+// The trick is to start the year on March 1st: the leap day then falls at the
+// very end of the year, so the day-of-year of a (month, day) no longer
+// depends on whether the year is a leap year. In that shifted year the month
+// lengths from March are 31 30 31 30 31 | 31 30 31 30 31 | 31 28/29: two
+// identical runs of five months of 153 days, so the day-of-year of the first
+// of shifted month mp (0 = March) is (153 * mp + 2) / 5. Years are grouped in
+// 400-year eras of exactly 146097 days (the Gregorian cycle); within an era,
+// year-of-era yoe has 365 * yoe + yoe/4 - yoe/100 days before it. 719468 is
+// the number of days from 0000-03-01 to 1970-01-01.
+// ---------------------------------------------------------------------------
+
+constexpr bool is_leap_year(std::int64_t y) noexcept {
+  return y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+}
+
+// 28..31 for months 1..12 of year y.
+constexpr unsigned days_in_month(std::int64_t y, unsigned m) noexcept {
+  // Months alternate 31/30 with the phase flipping after July (m >> 3).
+  return m == 2 ? (is_leap_year(y) ? 29u : 28u) : 30u + ((m ^ (m >> 3)) & 1u);
+}
+
+// Days since 1970-01-01 of the date y-m-d (m 1..12, d 1..31), any year.
+constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
+  y -= m <= 2;  // January and February belong to the previous March-based year
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);              // [0, 399]
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;  // [0, 365]
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;          // [0, 146096]
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+struct civil_date {
+  std::int64_t year;
+  unsigned month;  // 1..12
+  unsigned day;    // 1..31
+};
+
+// The inverse of days_from_civil.
+constexpr civil_date civil_from_days(std::int64_t z) noexcept {
+  z += 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(z - era * 146097);                    // [0, 146096]
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;  // [0, 399]
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);                // [0, 365]
+  const unsigned mp = (5 * doy + 2) / 153;                                     // [0, 11]
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;                             // [1, 31]
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;                                // [1, 12]
+  return {static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2), m, d};
+}
+
+// ISO weekday of a day count: 1 = Monday .. 7 = Sunday (1970-01-01 was a Thursday).
+constexpr unsigned iso_weekday(std::int64_t days) noexcept {
+  return static_cast<unsigned>(days >= -3 ? (days + 3) % 7 : (days + 4) % 7 + 6) + 1;
+}
+
+// Days since 1970-01-01 of the Monday of ISO week 1 of ISO year y (the week
+// holding January 4th).
+constexpr std::int64_t iso_week1_monday(std::int64_t y) noexcept {
+  const std::int64_t jan4 = days_from_civil(y, 1, 4);
+  return jan4 - (iso_weekday(jan4) - 1);
+}
+
+// 52 or 53.
+constexpr unsigned iso_weeks_in_year(std::int64_t y) noexcept {
+  return static_cast<unsigned>((iso_week1_monday(y + 1) - iso_week1_monday(y)) / 7);
+}
+
+static_assert(days_from_civil(1970, 1, 1) == 0, "epoch");
+static_assert(days_from_civil(2000, 3, 1) == 11017, "after a 400-year leap day");
+static_assert(days_from_civil(1969, 12, 31) == -1, "the day before the epoch");
+static_assert(days_from_civil(0, 1, 1) == -719528, "year zero");
+static_assert(days_from_civil(9999, 12, 31) == 2932896, "last representable day");
+static_assert(days_from_civil(2000, 2, 29) + 1 == days_from_civil(2000, 3, 1), "2000 is leap");
+static_assert(days_from_civil(1900, 2, 28) + 1 == days_from_civil(1900, 3, 1), "1900 is not");
+static_assert(civil_from_days(-719528).year == 0 && civil_from_days(-719528).month == 1, "");
+static_assert(civil_from_days(11016).month == 2 && civil_from_days(11016).day == 29, "");
+static_assert(civil_from_days(-1).year == 1969 && civil_from_days(-1).day == 31, "");
+static_assert(iso_weekday(0) == 4 && iso_weekday(-1) == 3 && iso_weekday(-4) == 7, "");
+static_assert(iso_weekday(days_from_civil(2026, 2, 20)) == 5, "a Friday");
+static_assert(iso_weeks_in_year(2020) == 53 && iso_weeks_in_year(2026) == 53, "");
+static_assert(iso_weeks_in_year(2021) == 52 && iso_weeks_in_year(2004) == 53, "");
+static_assert(days_in_month(2023, 2) == 28 && days_in_month(2024, 2) == 29, "");
+static_assert(days_in_month(2023, 7) == 31 && days_in_month(2023, 8) == 31, "");
+static_assert(days_in_month(2023, 9) == 30 && days_in_month(2023, 12) == 31, "");
+
+namespace detail {
+
+constexpr std::int64_t first_day = days_from_civil(0, 1, 1);    // 0000-01-01
+constexpr std::int64_t last_day = days_from_civil(9999, 12, 31);  // 9999-12-31
+constexpr std::uint32_t pow10_u32[10] = {1,      10,      100,      1000,      10000,
+                                         100000, 1000000, 10000000, 100000000, 1000000000};
+
+constexpr bool is_digit(char c) noexcept { return static_cast<unsigned char>(c - '0') < 10; }
+
+// Reads exactly n digits at p. On success advances p. Otherwise reports
+// error::too_short if the input ended while every byte so far was a digit,
+// else `bad`.
+inline error read_digits(const char*& p, const char* last, int n, unsigned& value,
+                         error bad) noexcept {
+  unsigned v = 0;
+  for (int i = 0; i < n; ++i) {
+    if (p + i == last) return error::too_short;
+    if (!is_digit(p[i])) return bad;
+    v = v * 10 + static_cast<unsigned>(p[i] - '0');
+  }
+  p += n;
+  value = v;
+  return error::ok;
+}
+
+// Expects the byte c at p (or, when alt is not 0, alt).
+inline error expect(const char*& p, const char* last, char c, char alt, error bad) noexcept {
+  if (p == last) return error::too_short;
+  if (*p != c && (alt == 0 || *p != alt)) return bad;
+  ++p;
+  return error::ok;
+}
+
+// The fields a parse produced, before they become an instant.
+struct fields {
+  std::int64_t days = 0;  // local date, days since 1970-01-01
+  unsigned hour = 0, minute = 0, second = 0;
+  std::uint32_t nanos = 0;
+  int offset = 0;  // minutes east of UTC
+};
+
+// Turns fields into an instant: the 24:00 and leap-second rules and the
+// 0000..9999 local-date range. `sec_at` is where the seconds field started.
+inline parse_result finish(const fields& f, const char* end, const char* sec_at,
+                           const timestamp_options& opts, timestamp& out) noexcept {
+  std::int64_t local =
+      f.days * 86400 + static_cast<std::int64_t>(f.hour * 3600 + f.minute * 60 + f.second);
+  std::uint32_t nanos = f.nanos;
+  if (f.second == 60) {
+    // A leap second is only ever inserted at 23:59:60 UTC.
+    const int utc_minute = ((static_cast<int>(f.hour * 60 + f.minute) - f.offset) % 1440 + 1440) % 1440;
+    if (utc_minute != 23 * 60 + 59) return {sec_at, error::bad_second};
+    switch (opts.leap) {
+      case leap_second::reject: return {sec_at, error::leap_second};
+      case leap_second::clamp:
+        local -= 1;
+        nanos = 999999999;
+        break;
+      case leap_second::next_second: break;
+    }
+  }
+  // Floor division: local may be negative (year 0000 with an east offset).
+  const std::int64_t day = (local >= 0 ? local : local - 86399) / 86400;
+  if (day < first_day || day > last_day) return {end, error::out_of_range};
+  out.seconds = local - static_cast<std::int64_t>(f.offset) * 60;
+  out.nanos = nanos;
+  out.offset_minutes = static_cast<std::int16_t>(f.offset);
+  return {end, error::ok};
+}
+
+#define SANDLOG_TS_TRY(expr)                         \
+  do {                                               \
+    const ::sandlog::error sandlog_ts_e_ = (expr);   \
+    if (sandlog_ts_e_ != ::sandlog::error::ok) return {p, sandlog_ts_e_}; \
+  } while (0)
+
+// The complete parser for both grammars, written for clarity; the fast path
+// below handles the common RFC 3339 shapes and defers everything else here.
+inline parse_result parse_general(const char* first, const char* last, timestamp& out,
+                                  const timestamp_options& opts) noexcept {
+  const bool iso = opts.grammar == syntax::iso8601;
+  const char* p = first;
+  fields f;
+  unsigned year = 0;
+  SANDLOG_TS_TRY(read_digits(p, last, 4, year, error::bad_year));
+  if (p == last) return {p, error::too_short};
+
+  // ---- date ----
+  bool extended = true;
+  if (*p == '-') {
+    ++p;
+    if (iso && p != last && *p == 'W') {
+      ++p;
+      unsigned week = 0, wday = 0;
+      const char* at = p;
+      SANDLOG_TS_TRY(read_digits(p, last, 2, week, error::bad_week));
+      if (week < 1 || week > iso_weeks_in_year(year)) return {at, error::bad_week};
+      SANDLOG_TS_TRY(expect(p, last, '-', 0, error::bad_separator));
+      at = p;
+      SANDLOG_TS_TRY(read_digits(p, last, 1, wday, error::bad_day));
+      if (wday < 1 || wday > 7) return {at, error::bad_day};
+      f.days = iso_week1_monday(year) + (week - 1) * 7 + (wday - 1);
+    } else if (iso && last - p >= 3 && is_digit(p[0]) && is_digit(p[1]) && is_digit(p[2])) {
+      unsigned yday = 0;
+      const char* at = p;
+      SANDLOG_TS_TRY(read_digits(p, last, 3, yday, error::bad_day));
+      if (yday < 1 || yday > (is_leap_year(year) ? 366u : 365u)) return {at, error::bad_day};
+      f.days = days_from_civil(year, 1, 1) + (yday - 1);
+    } else {
+      unsigned month = 0, day = 0;
+      const char* at = p;
+      SANDLOG_TS_TRY(read_digits(p, last, 2, month, error::bad_month));
+      if (month < 1 || month > 12) return {at, error::bad_month};
+      SANDLOG_TS_TRY(expect(p, last, '-', 0, error::bad_separator));
+      at = p;
+      SANDLOG_TS_TRY(read_digits(p, last, 2, day, error::bad_day));
+      if (day < 1 || day > days_in_month(year, month)) return {at, error::bad_day};
+      f.days = days_from_civil(year, month, day);
+    }
+  } else if (iso && (*p == 'W' || is_digit(*p))) {
+    extended = false;
+    if (*p == 'W') {
+      ++p;
+      unsigned week = 0, wday = 0;
+      const char* at = p;
+      SANDLOG_TS_TRY(read_digits(p, last, 2, week, error::bad_week));
+      if (week < 1 || week > iso_weeks_in_year(year)) return {at, error::bad_week};
+      at = p;
+      SANDLOG_TS_TRY(read_digits(p, last, 1, wday, error::bad_day));
+      if (wday < 1 || wday > 7) return {at, error::bad_day};
+      f.days = iso_week1_monday(year) + (week - 1) * 7 + (wday - 1);
+    } else {
+      // Seven digits in all are an ordinal date, eight a calendar date.
+      std::ptrdiff_t run = 0;
+      while (run < 4 && p + run != last && is_digit(p[run])) ++run;
+      if (run == 3) {
+        unsigned yday = 0;
+        const char* at = p;
+        SANDLOG_TS_TRY(read_digits(p, last, 3, yday, error::bad_day));
+        if (yday < 1 || yday > (is_leap_year(year) ? 366u : 365u)) return {at, error::bad_day};
+        f.days = days_from_civil(year, 1, 1) + (yday - 1);
+      } else {
+        if (run < 3 && p + run == last) return {p + run, error::too_short};
+        unsigned month = 0, day = 0;
+        const char* at = p;
+        SANDLOG_TS_TRY(read_digits(p, last, 2, month, error::bad_month));
+        if (month < 1 || month > 12) return {at, error::bad_month};
+        at = p;
+        SANDLOG_TS_TRY(read_digits(p, last, 2, day, error::bad_day));
+        if (day < 1 || day > days_in_month(year, month)) return {at, error::bad_day};
+        f.days = days_from_civil(year, month, day);
+      }
+    }
+  } else {
+    return {p, error::bad_separator};
+  }
+
+  // ---- date/time separator ----
+  if (p == last) return {p, error::too_short};
+  if (*p != 'T' && *p != 't' && !(iso && *p == ' ')) return {p, error::bad_separator};
+  ++p;
+
+  // ---- time ----
+  const char* at = p;
+  SANDLOG_TS_TRY(read_digits(p, last, 2, f.hour, error::bad_hour));
+  if (f.hour > (iso ? 24u : 23u)) return {at, error::bad_hour};
+  const char* hour_at = at;
+  if (extended) SANDLOG_TS_TRY(expect(p, last, ':', 0, error::bad_separator));
+  at = p;
+  SANDLOG_TS_TRY(read_digits(p, last, 2, f.minute, error::bad_minute));
+  if (f.minute > 59) return {at, error::bad_minute};
+  const char* sec_at = p;
+  bool has_seconds = true;
+  if (extended) {
+    if (iso && (p == last || *p != ':')) {
+      has_seconds = false;
+    } else {
+      SANDLOG_TS_TRY(expect(p, last, ':', 0, error::bad_separator));
+    }
+  } else if (p == last || !is_digit(*p)) {
+    has_seconds = false;
+  }
+  if (has_seconds) {
+    sec_at = p;
+    SANDLOG_TS_TRY(read_digits(p, last, 2, f.second, error::bad_second));
+    if (f.second > 60) return {sec_at, error::bad_second};
+    if (p != last && (*p == '.' || (iso && *p == ','))) {
+      ++p;
+      if (p == last) return {p, error::too_short};
+      if (!is_digit(*p)) return {p, error::bad_fraction};
+      int n = 0;
+      std::uint32_t frac = 0;
+      for (; p != last && is_digit(*p); ++p) {
+        if (n < 9) {
+          frac = frac * 10 + static_cast<std::uint32_t>(*p - '0');
+          ++n;
+        }
+      }
+      f.nanos = frac * pow10_u32[9 - n];
+    }
+  } else if (p != last && (*p == '.' || *p == ',')) {
+    return {p, error::bad_second};  // fractions of a minute are not supported
+  }
+  if (f.hour == 24) {
+    if (f.minute != 0 || f.second != 0 || f.nanos != 0) return {hour_at, error::bad_hour};
+    f.hour = 0;
+    f.days += 1;
+  }
+
+  // ---- offset ----
+  if (p == last || (*p != 'Z' && *p != 'z' && *p != '+' && *p != '-')) {
+    if (iso && opts.assume_utc) return finish(f, p, sec_at, opts, out);
+    return {p, p == last ? error::too_short : error::bad_offset};
+  }
+  if (*p == 'Z' || *p == 'z') {
+    ++p;
+  } else {
+    const bool west = *p == '-';
+    ++p;
+    unsigned oh = 0, om = 0;
+    SANDLOG_TS_TRY(read_digits(p, last, 2, oh, error::bad_offset));
+    if (!iso) {
+      SANDLOG_TS_TRY(expect(p, last, ':', 0, error::bad_offset));
+      SANDLOG_TS_TRY(read_digits(p, last, 2, om, error::bad_offset));
+    } else if (p != last && *p == ':') {
+      ++p;
+      SANDLOG_TS_TRY(read_digits(p, last, 2, om, error::bad_offset));
+    } else if (p != last && is_digit(*p)) {
+      SANDLOG_TS_TRY(read_digits(p, last, 2, om, error::bad_offset));
+    }
+    if (oh > 23 || om > 59) return {p, error::bad_offset};
+    const int off = static_cast<int>(oh * 60 + om);
+    f.offset = west ? -off : off;
+  }
+  return finish(f, p, sec_at, opts, out);
+}
+
+#undef SANDLOG_TS_TRY
+
+}  // namespace detail
+
+// Parses a timestamp at the start of [first, last) in the grammar of `opts`
+// and stores it in `out` (left unchanged on failure). Returns a pointer one
+// past the timestamp, or the error and where it was found. Never reads at or
+// past `last`; allocates nothing.
+inline parse_result parse_timestamp(const char* first, const char* last, timestamp& out,
+                                    timestamp_options opts = {}) noexcept {
+  return detail::parse_general(first, last, out, opts);
+}
+
+// ---------------------------------------------------------------------------
+// Conversions
+// ---------------------------------------------------------------------------
+
+// Nanoseconds since the epoch. Returns false (and leaves `out` alone) when the
+// instant lies outside what int64 nanoseconds hold (1677-09-21T00:12:43.145224192Z
+// .. 2262-04-11T23:47:16.854775807Z) or when ts.nanos is not below 10^9.
+inline bool to_unix_nanos(const timestamp& ts, std::int64_t& out) noexcept {
+  constexpr std::int64_t max_s = 9223372036;   // INT64_MAX / 10^9
+  constexpr std::int64_t min_s = -9223372037;  // floor(INT64_MIN / 10^9)
+  if (ts.nanos >= 1000000000u || ts.seconds > max_s || ts.seconds < min_s) return false;
+  if (ts.seconds == max_s && ts.nanos > 854775807u) return false;
+  if (ts.seconds == min_s && ts.nanos < 145224192u) return false;
+  // Adding the (negative) remainder to (seconds + 1) * 10^9 never leaves int64.
+  out = (ts.seconds + 1) * 1000000000 - static_cast<std::int64_t>(1000000000u - ts.nanos);
+  return true;
+}
+
+// The instant `ns` nanoseconds after the epoch, with offset 0. Every int64 fits.
+constexpr timestamp from_unix_nanos(std::int64_t ns) noexcept {
+  std::int64_t s = ns / 1000000000;
+  std::int64_t r = ns % 1000000000;
+  if (r < 0) {
+    s -= 1;
+    r += 1000000000;
+  }
+  timestamp t;
+  t.seconds = s;
+  t.nanos = static_cast<std::uint32_t>(r);
+  return t;
+}
+
+#if SANDLOG_HAS_CPP20
+using sys_nanoseconds = std::chrono::sys_time<std::chrono::nanoseconds>;
+
+// Like to_unix_nanos, as a std::chrono time point.
+inline bool to_sys_time(const timestamp& ts, sys_nanoseconds& out) noexcept {
+  std::int64_t ns = 0;
+  if (!to_unix_nanos(ts, ns)) return false;
+  out = sys_nanoseconds(std::chrono::nanoseconds(ns));
+  return true;
+}
+
+// Like from_unix_nanos, from a std::chrono time point.
+constexpr timestamp from_sys_time(sys_nanoseconds tp) noexcept {
+  return from_unix_nanos(static_cast<std::int64_t>(tp.time_since_epoch().count()));
+}
+#endif
+
+// ---------------------------------------------------------------------------
+// Formatting
+// ---------------------------------------------------------------------------
+
+// How many fraction digits format_timestamp writes. Fewer than 9 truncate
+// (toward the past), as RFC 3339 writers do.
+enum class fraction_digits : std::uint8_t {
+  shortest,  // 0..9 digits, trailing zeros trimmed: exact (Docker's form)
+  none,      // whole seconds
+  milli,     // 3
+  micro,     // 6
+  nano,      // 9: exact
+};
+
+// Which offset format_timestamp writes the instant in.
+enum class zone : std::uint8_t {
+  utc,     // "Z"
+  stored,  // timestamp::offset_minutes ("Z" when it is 0)
+};
+
+struct format_options {
+  fraction_digits fraction = fraction_digits::shortest;
+  zone offset = zone::utc;
+};
+
+// The longest text format_timestamp writes: "YYYY-MM-DDTHH:MM:SS.nnnnnnnnn+HH:MM".
+inline constexpr std::size_t max_timestamp_chars = 35;
+
+namespace detail {
+inline char* write2(char* p, unsigned v) noexcept {
+  p[0] = static_cast<char>('0' + v / 10);
+  p[1] = static_cast<char>('0' + v % 10);
+  return p + 2;
+}
+}  // namespace detail
+
+// Writes ts as RFC 3339 into out, which must have room for
+// max_timestamp_chars bytes; no terminating NUL. Returns one past the last
+// byte written, or nullptr (nothing written) when the instant cannot be
+// written in that form: a year outside 0000..9999 in the chosen offset,
+// nanos not below 10^9, or a stored offset beyond ±23:59. Allocates nothing.
+inline char* format_timestamp(const timestamp& ts, char* out, format_options opts = {}) noexcept {
+  const int off = opts.offset == zone::stored ? ts.offset_minutes : 0;
+  if (ts.nanos >= 1000000000u || off < -1439 || off > 1439) return nullptr;
+  constexpr std::int64_t min_s = detail::first_day * 86400;
+  constexpr std::int64_t max_s = detail::last_day * 86400 + 86399;
+  if (ts.seconds < min_s - 86400 * 2 || ts.seconds > max_s + 86400 * 2) return nullptr;
+  const std::int64_t local = ts.seconds + off * 60;
+  if (local < min_s || local > max_s) return nullptr;
+  const std::int64_t days = (local >= 0 ? local : local - 86399) / 86400;
+  const auto sod = static_cast<unsigned>(local - days * 86400);
+  const civil_date d = civil_from_days(days);
+  const auto y = static_cast<unsigned>(d.year);
+  char* p = out;
+  p = detail::write2(p, y / 100);
+  p = detail::write2(p, y % 100);
+  *p++ = '-';
+  p = detail::write2(p, d.month);
+  *p++ = '-';
+  p = detail::write2(p, d.day);
+  *p++ = 'T';
+  p = detail::write2(p, sod / 3600);
+  *p++ = ':';
+  p = detail::write2(p, sod / 60 % 60);
+  *p++ = ':';
+  p = detail::write2(p, sod % 60);
+  int digits = 0;
+  std::uint32_t frac = ts.nanos;
+  switch (opts.fraction) {
+    case fraction_digits::none: break;
+    case fraction_digits::milli: digits = 3; break;
+    case fraction_digits::micro: digits = 6; break;
+    case fraction_digits::nano: digits = 9; break;
+    case fraction_digits::shortest:
+      if (frac != 0) {
+        digits = 9;
+        while (frac % 10 == 0) {
+          frac /= 10;
+          --digits;
+        }
+        frac *= detail::pow10_u32[9 - digits];
+      }
+      break;
+  }
+  if (digits != 0) {
+    *p++ = '.';
+    frac /= detail::pow10_u32[9 - digits];
+    for (int i = digits - 1; i >= 0; --i) {
+      p[i] = static_cast<char>('0' + frac % 10);
+      frac /= 10;
+    }
+    p += digits;
+  }
+  if (off == 0) {
+    *p++ = 'Z';
+  } else {
+    const auto a = static_cast<unsigned>(off < 0 ? -off : off);
+    *p++ = off < 0 ? '-' : '+';
+    p = detail::write2(p, a / 60);
+    *p++ = ':';
+    p = detail::write2(p, a % 60);
+  }
+  return p;
+}
+
+}  // namespace sandlog
+
+#endif  // SANDLOG_TIMESTAMP_HPP
