@@ -1,0 +1,573 @@
+// sandlog: chunks of bytes in, lines out.
+//
+// A line_splitter turns a byte stream delivered in arbitrary chunks into
+// lines. Lines wholly inside a chunk come out as views into that chunk; only a
+// line that spans chunks is copied, into one reused carry buffer that never
+// grows past max_line bytes. Output is the same for every way of cutting the
+// stream into chunks, including the overflow pieces of long lines.
+//
+// Terminators are found 64 bytes at a time: a block becomes a bit mask of
+// terminator positions (AVX2, SSE2, or a portable loop under SANDLOG_NO_SIMD)
+// and each set bit is one line, so lines inside a chunk cost one sink call.
+#ifndef SANDLOG_LINE_SPLITTER_HPP
+#define SANDLOG_LINE_SPLITTER_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string_view>
+
+#include "config.hpp"
+#include "error.hpp"
+
+#if SANDLOG_HAS_SSE2
+#include <emmintrin.h>
+#endif
+#if SANDLOG_HAS_AVX2
+#include <immintrin.h>
+#endif
+
+namespace sandlog {
+
+// Which bytes end a line.
+enum class line_ending : std::uint8_t {
+  lf,          // only "\n"; a "\r" stays in the text
+  crlf_or_lf,  // "\n" or "\r\n" (one "\r" before the "\n" is removed)
+  any          // "\r\n", "\r" or "\n" (Server-Sent Events)
+};
+
+// What happens to a line whose text is longer than max_line bytes.
+enum class overflow : std::uint8_t {
+  split,     // pieces of max_line bytes flagged continued, then the rest
+  truncate,  // the first max_line bytes flagged truncated; the rest is dropped
+  discard,   // the whole line is dropped (and counted)
+  fail       // error::line_too_long; the splitter stays failed until reset()
+};
+
+struct line_options {
+  std::size_t max_line = std::size_t{1} << 20;  // bytes of text, terminator excluded; 0 acts as 1
+  line_ending ending = line_ending::crlf_or_lf;
+  overflow on_overflow = overflow::split;
+};
+
+// One line (or one piece of an overlong line), without its terminator.
+struct line {
+  static constexpr std::uint8_t continued = 1;     // more pieces of this line follow
+  static constexpr std::uint8_t truncated = 2;     // bytes after this were dropped
+  static constexpr std::uint8_t unterminated = 4;  // the stream ended without a terminator
+
+  std::string_view text;
+  std::uint8_t flags = 0;
+
+  constexpr bool is_continued() const noexcept { return (flags & continued) != 0; }
+  constexpr bool is_truncated() const noexcept { return (flags & truncated) != 0; }
+  constexpr bool is_unterminated() const noexcept { return (flags & unterminated) != 0; }
+};
+
+// Counters since construction or the last reset().
+struct line_stats {
+  std::uint64_t bytes = 0;      // bytes fed or pushed
+  std::uint64_t lines = 0;      // lines ended (by a terminator or by finish), whatever the limit did
+  std::uint64_t split = 0;      // lines cut into pieces (overflow::split)
+  std::uint64_t truncated = 0;  // lines cut short (overflow::truncate)
+  std::uint64_t discarded = 0;  // lines dropped (overflow::discard)
+  std::size_t max_carry = 0;    // the most bytes buffered() ever reported
+};
+
+namespace detail {
+
+// Bit i of a terminator mask is set when byte i of a 64-byte block may end a
+// line: '\n', and for line_ending::any also '\r'.
+template <line_ending E>
+inline std::uint64_t terminator_mask_scalar(const char* block) noexcept {
+  std::uint64_t mask = 0;
+  for (unsigned i = 0; i < 64; ++i) {
+    const char c = block[i];
+    const bool hit = E == line_ending::any ? (c == '\n') | (c == '\r') : c == '\n';
+    mask |= std::uint64_t{hit} << i;
+  }
+  return mask;
+}
+
+#if SANDLOG_HAS_SSE2
+template <line_ending E>
+SANDLOG_FORCE_INLINE std::uint64_t terminator_mask_sse2(const char* block) noexcept {
+  const __m128i lf = _mm_set1_epi8('\n');
+  const __m128i cr = _mm_set1_epi8('\r');
+  std::uint64_t mask = 0;
+  for (unsigned i = 0; i < 4; ++i) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 16 * i));
+    __m128i hit = _mm_cmpeq_epi8(v, lf);
+    if (E == line_ending::any) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, cr));
+    mask |= std::uint64_t{static_cast<std::uint16_t>(_mm_movemask_epi8(hit))} << (16 * i);
+  }
+  return mask;
+}
+#endif
+
+#if SANDLOG_HAS_AVX2
+template <line_ending E>
+SANDLOG_FORCE_INLINE std::uint64_t terminator_mask_avx2(const char* block) noexcept {
+  const __m256i lf = _mm256_set1_epi8('\n');
+  const __m256i cr = _mm256_set1_epi8('\r');
+  const __m256i lo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(block));
+  const __m256i hi = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(block + 32));
+  __m256i hit_lo = _mm256_cmpeq_epi8(lo, lf);
+  __m256i hit_hi = _mm256_cmpeq_epi8(hi, lf);
+  if (E == line_ending::any) {
+    hit_lo = _mm256_or_si256(hit_lo, _mm256_cmpeq_epi8(lo, cr));
+    hit_hi = _mm256_or_si256(hit_hi, _mm256_cmpeq_epi8(hi, cr));
+  }
+  const auto m_lo = static_cast<std::uint32_t>(_mm256_movemask_epi8(hit_lo));
+  const auto m_hi = static_cast<std::uint32_t>(_mm256_movemask_epi8(hit_hi));
+  return std::uint64_t{m_lo} | (std::uint64_t{m_hi} << 32);
+}
+#endif
+
+// The kernel this build uses.
+template <line_ending E>
+SANDLOG_FORCE_INLINE std::uint64_t terminator_mask(const char* block) noexcept {
+#if SANDLOG_HAS_AVX2
+  return terminator_mask_avx2<E>(block);
+#elif SANDLOG_HAS_SSE2
+  return terminator_mask_sse2<E>(block);
+#else
+  return terminator_mask_scalar<E>(block);
+#endif
+}
+
+// The mask of the first n < 64 bytes at p, read without touching p[n].
+template <line_ending E>
+SANDLOG_FORCE_INLINE std::uint64_t terminator_mask_partial(const char* p, std::size_t n) noexcept {
+  char block[64] = {};
+  std::memcpy(block, p, n);
+  return terminator_mask<E>(block) & ((std::uint64_t{1} << n) - 1);
+}
+
+SANDLOG_FORCE_INLINE unsigned lowest_bit(std::uint64_t mask) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+  return static_cast<unsigned>(__builtin_ctzll(mask));
+#else
+  unsigned i = 0;
+  while ((mask & 1) == 0) mask >>= 1, ++i;
+  return i;
+#endif
+}
+
+// The first byte in [p, end) that may end a line under E, or end.
+template <line_ending E>
+inline const char* find_terminator(const char* p, const char* end) noexcept {
+  while (end - p >= 64) {
+    const std::uint64_t mask = terminator_mask<E>(p);
+    if (mask != 0) return p + lowest_bit(mask);
+    p += 64;
+  }
+  if (p == end) return end;
+  const std::uint64_t mask = terminator_mask_partial<E>(p, static_cast<std::size_t>(end - p));
+  return mask != 0 ? p + lowest_bit(mask) : end;
+}
+
+// The open line's bytes. Memory is kept across lines, so a warm splitter does
+// not allocate, and never exceeds `limit` (max_line + 2) bytes. consume()
+// empties the buffer without touching the bytes it held, so a view of them
+// stays valid while up to two more bytes are appended: next() relies on it
+// when one step delivers a full piece and keeps the byte after it.
+class carry_buffer {
+ public:
+  const char* data() const noexcept { return data_.get() + begin_; }
+  std::size_t size() const noexcept { return size_; }
+  bool empty() const noexcept { return size_ == 0; }
+  // Forgets the bytes held (views of them stay valid; see above).
+  void consume() noexcept {
+    begin_ += size_;
+    size_ = 0;
+  }
+  // Moves the bytes held to the front: invalidates earlier views.
+  void compact() noexcept {
+    if (begin_ == 0) return;
+    if (size_ != 0) std::memmove(data_.get(), data_.get() + begin_, size_);
+    begin_ = 0;
+  }
+  void clear() noexcept { begin_ = size_ = 0; }
+  // Appends n bytes; the caller guarantees size() + n + 2 <= limit.
+  void append(const char* p, std::size_t n, std::size_t limit) {
+    if (n == 0) return;
+    if (begin_ + size_ + n > capacity_) {
+      if (capacity_ < limit) {
+        grow(size_ + n, limit);
+      } else {
+        compact();
+      }
+    }
+    std::memcpy(data_.get() + begin_ + size_, p, n);
+    size_ += n;
+  }
+
+ private:
+  void grow(std::size_t need, std::size_t limit) {
+    std::size_t cap = capacity_ < 128 ? 256 : capacity_ * 2;
+    if (cap < need) cap = need;
+    // Once a full line fits, take the two spare bytes too (see above).
+    if (cap >= limit - 2) cap = limit;
+    std::unique_ptr<char[]> bigger(new char[cap]);
+    if (size_ != 0) std::memcpy(bigger.get(), data_.get() + begin_, size_);
+    data_ = std::move(bigger);
+    capacity_ = cap;
+    begin_ = 0;
+  }
+  std::unique_ptr<char[]> data_;
+  std::size_t begin_ = 0;
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;
+};
+
+}  // namespace detail
+
+class line_splitter {
+ public:
+  // Allocates nothing until a line spans two chunks.
+  explicit line_splitter(line_options options = {}) noexcept : options_(options) {
+    if (options_.max_line == 0) options_.max_line = 1;
+  }
+
+  // Splits `chunk` and calls sink(const line&) for each line it completes.
+  // A view lives until the sink returns: it points into `chunk` or into the
+  // carry buffer. A line that `chunk` leaves open is kept (at most max_line
+  // bytes) for the next call. Returns error::line_too_long under
+  // overflow::fail, after delivering every line before the offending one;
+  // the splitter then stays failed until reset(). Allocates only to grow the
+  // carry buffer (up to max_line bytes), never per line once warm.
+  template <class Sink>
+  error feed(std::string_view chunk, Sink&& sink) {
+    if (SANDLOG_UNLIKELY(failed_)) return error::line_too_long;
+    stats_.bytes += chunk.size();
+    carry_.compact();
+    return dispatch(chunk.data(), chunk.data() + chunk.size(), sink);
+  }
+
+  // Ends the stream: delivers the open line, if any, flagged unterminated.
+  // An empty stream, or one that ends with a terminator, gives no line.
+  // Afterwards the splitter starts a new stream (the counters carry on).
+  template <class Sink>
+  error finish(Sink&& sink) {
+    if (SANDLOG_UNLIKELY(failed_)) return error::line_too_long;
+    carry_.compact();
+    const error e = flush_tail(sink);
+    pull_ = {};
+    pull_end_ = false;
+    return e;
+  }
+
+  // Pull style: hands `chunk` to next(). Views returned by next() live until
+  // the following next(), push() or reset(); the chunk itself must stay
+  // valid until next() has returned false. Call only once next() is false.
+  void push(std::string_view chunk) noexcept {
+    stats_.bytes += chunk.size();
+    pull_ = chunk;
+  }
+  // Pull style: marks the end of the stream, so next() also yields the open
+  // line (flagged unterminated).
+  void push_end() noexcept { pull_end_ = true; }
+
+  // Pull style: stores the next line in `out` and returns true, or returns
+  // false when the pushed chunk is used up (or on error: see last_error()).
+  // Gives exactly the lines feed()/finish() would, in the same order.
+  bool next(line& out) {
+    if (failed_) return false;
+    carry_.compact();
+    capture sink{&out, false};
+    while (!sink.got) {
+      if (pull_.empty()) {
+        if (!pull_end_) return false;
+        pull_end_ = false;
+        flush_tail(sink);
+        return sink.got;
+      }
+      const std::size_t n = pull_step();
+      const char* p = pull_.data();
+      pull_.remove_prefix(n);
+      if (dispatch(p, p + n, sink) != error::ok) return false;
+    }
+    return true;
+  }
+
+  // error::line_too_long once overflow::fail has tripped, else error::ok.
+  error last_error() const noexcept { return failed_ ? error::line_too_long : error::ok; }
+
+  // Bytes of the open line held in the carry buffer: at most max_line + 1.
+  std::size_t buffered() const noexcept { return carry_.size() + (held_cr_ ? 1 : 0); }
+
+  const line_stats& stats() const noexcept { return stats_; }
+  const line_options& options() const noexcept { return options_; }
+
+  // Forgets the open line, any error and the counters; keeps the options
+  // and the carry buffer's memory.
+  void reset() noexcept {
+    carry_.clear();
+    held_cr_ = swallow_lf_ = skipping_ = cut_ = failed_ = false;
+    pull_ = {};
+    pull_end_ = false;
+    stats_ = {};
+  }
+
+ private:
+  struct capture {
+    line* out;
+    bool got;
+    void operator()(const line& l) noexcept {
+      *out = l;
+      got = true;
+    }
+  };
+
+  template <class Sink>
+  error dispatch(const char* p, const char* end, Sink& sink) {
+    switch (options_.ending) {
+      case line_ending::lf: return run<line_ending::lf>(p, end, sink);
+      case line_ending::crlf_or_lf: return run<line_ending::crlf_or_lf>(p, end, sink);
+      case line_ending::any: break;
+    }
+    return run<line_ending::any>(p, end, sink);
+  }
+
+  std::size_t limit() const noexcept { return options_.max_line + 2; }
+
+  void note_carry() noexcept {
+    const std::size_t held = buffered();
+    if (held > stats_.max_carry) stats_.max_carry = held;
+  }
+
+  void end_of_line() noexcept {
+    ++stats_.lines;
+    if (cut_) ++stats_.split;
+    cut_ = false;
+  }
+
+  // Adds n bytes of text to the open line, applying the limit. With `last`
+  // the line ends after them and its final piece is delivered with `flags`.
+  // Returns false when overflow::fail trips.
+  template <class Sink>
+  bool take(const char* s, std::size_t n, bool last, std::uint8_t flags, Sink& sink) {
+    if (skipping_) {
+      if (last) {
+        skipping_ = false;
+        end_of_line();
+      }
+      return true;
+    }
+    const std::size_t max = options_.max_line;
+    const std::size_t have = carry_.size();
+    if (n > max - have) {
+      switch (options_.on_overflow) {
+        case overflow::split: {
+          cut_ = true;
+          if (have != 0) {
+            const std::size_t room = max - have;
+            carry_.append(s, room, limit());
+            sink(line{std::string_view(carry_.data(), max), line::continued});
+            carry_.consume();
+            s += room;
+            n -= room;
+          }
+          while (n > max) {
+            sink(line{std::string_view(s, max), line::continued});
+            s += max;
+            n -= max;
+          }
+          break;
+        }
+        case overflow::truncate:
+          if (have != 0) {
+            carry_.append(s, max - have, limit());
+            sink(line{std::string_view(carry_.data(), max), line::truncated});
+          } else {
+            sink(line{std::string_view(s, max), line::truncated});
+          }
+          carry_.consume();
+          ++stats_.truncated;
+          skip_rest(last);
+          return true;
+        case overflow::discard:
+          carry_.clear();
+          ++stats_.discarded;
+          skip_rest(last);
+          return true;
+        case overflow::fail:
+          carry_.clear();
+          failed_ = true;
+          return false;
+      }
+    }
+    if (!last) {
+      carry_.append(s, n, limit());
+      note_carry();
+      return true;
+    }
+    if (carry_.empty()) {
+      sink(line{std::string_view(s, n), flags});
+    } else {
+      carry_.append(s, n, limit());
+      note_carry();
+      sink(line{std::string_view(carry_.data(), carry_.size()), flags});
+      carry_.consume();
+    }
+    end_of_line();
+    return true;
+  }
+
+  void skip_rest(bool last) noexcept {
+    if (last) {
+      end_of_line();
+    } else {
+      skipping_ = true;
+    }
+  }
+
+  // Splits [p, end) under ending E.
+  template <line_ending E, class Sink>
+  error run(const char* p, const char* end, Sink& sink) {
+    if (p == end) return error::ok;
+    // Settle what the previous chunk left undecided about its last byte.
+    if (E == line_ending::any && swallow_lf_) {
+      swallow_lf_ = false;
+      if (*p == '\n' && ++p == end) return error::ok;
+    }
+    if (E == line_ending::crlf_or_lf && held_cr_) {
+      held_cr_ = false;
+      if (*p == '\n') {
+        if (!take(p, 0, true, 0, sink)) return error::line_too_long;
+        if (++p == end) return error::ok;
+      } else if (!take("\r", 1, false, 0, sink)) {
+        return error::line_too_long;
+      }
+    }
+    // The open line, if any, ends at the first terminator.
+    if (skipping_ || !carry_.empty()) {
+      const char* t = detail::find_terminator<E>(p, end);
+      if (t == end) return tail<E>(p, end, sink);
+      if (!end_line<E>(p, t, end, sink)) return error::line_too_long;
+      if (p == end) return error::ok;
+    }
+    // Hot loop: every line starts in this chunk. Each block of 64 bytes
+    // becomes a mask; each set bit ends one line.
+    const char* block = p;
+    while (end - block >= 64) {
+      std::uint64_t mask = detail::terminator_mask<E>(block);
+      while (mask != 0) {
+        const char* t = block + detail::lowest_bit(mask);
+        mask &= mask - 1;
+        if (E == line_ending::any && t < p) continue;  // the '\n' of a "\r\n" pair
+        if (!end_line<E>(p, t, end, sink)) return error::line_too_long;
+      }
+      block += 64;
+    }
+    if (block != end) {
+      std::uint64_t mask =
+          detail::terminator_mask_partial<E>(block, static_cast<std::size_t>(end - block));
+      while (mask != 0) {
+        const char* t = block + detail::lowest_bit(mask);
+        mask &= mask - 1;
+        if (E == line_ending::any && t < p) continue;
+        if (!end_line<E>(p, t, end, sink)) return error::line_too_long;
+      }
+    }
+    return p < end ? tail<E>(p, end, sink) : error::ok;
+  }
+
+  // Ends the line [p, t) at the terminator byte *t and moves p past the
+  // terminator (for "\r" under `any`, past a "\n" that follows in this chunk,
+  // or remembers to swallow one at the start of the next).
+  template <line_ending E, class Sink>
+  SANDLOG_FORCE_INLINE bool end_line(const char*& p, const char* t, const char* end, Sink& sink) {
+    std::size_t n = static_cast<std::size_t>(t - p);
+    const char* next = t + 1;
+    if (E == line_ending::crlf_or_lf) {
+      if (n != 0 && t[-1] == '\r') --n;
+    } else if (E == line_ending::any && *t == '\r') {
+      if (next == end) {
+        swallow_lf_ = true;
+      } else if (*next == '\n') {
+        ++next;
+      }
+    }
+    const char* start = p;
+    p = next;
+    if (SANDLOG_LIKELY(n <= options_.max_line && !skipping_ && carry_.empty())) {
+      sink(line{std::string_view(start, n), 0});
+      ++stats_.lines;
+      return true;
+    }
+    return take(start, n, true, 0, sink);
+  }
+
+  // Keeps [p, end), which holds no terminator, as part of the open line.
+  template <line_ending E, class Sink>
+  error tail(const char* p, const char* end, Sink& sink) {
+    std::size_t n = static_cast<std::size_t>(end - p);
+    // A final '\r' may be half of a "\r\n": decide when the next byte comes.
+    if (E == line_ending::crlf_or_lf && !skipping_ && end[-1] == '\r') {
+      --n;
+      held_cr_ = true;
+    }
+    if (!take(p, n, false, 0, sink)) {
+      held_cr_ = false;
+      return error::line_too_long;
+    }
+    if (held_cr_) note_carry();
+    return error::ok;
+  }
+
+  template <class Sink>
+  error flush_tail(Sink& sink) {
+    if (failed_) return error::line_too_long;
+    swallow_lf_ = false;
+    if (held_cr_) {
+      held_cr_ = false;
+      if (!take("\r", 1, false, 0, sink)) return error::line_too_long;
+    }
+    if (skipping_) {
+      skipping_ = false;
+      end_of_line();
+    } else if (!carry_.empty()) {
+      if (!take(nullptr, 0, true, line::unterminated, sink)) return error::line_too_long;
+    }
+    return error::ok;
+  }
+
+  // How many bytes of the pushed chunk the next step of next() may feed so
+  // that it delivers at most one line: the views of two lines delivered by
+  // one step could overlap in the carry buffer.
+  std::size_t pull_step() const noexcept {
+    if (held_cr_ || swallow_lf_) return 1;
+    const char* p = pull_.data();
+    const char* end = p + pull_.size();
+    const char* t = end;
+    switch (options_.ending) {
+      case line_ending::lf: t = detail::find_terminator<line_ending::lf>(p, end); break;
+      case line_ending::crlf_or_lf:
+        t = detail::find_terminator<line_ending::crlf_or_lf>(p, end);
+        break;
+      case line_ending::any: t = detail::find_terminator<line_ending::any>(p, end); break;
+    }
+    const std::size_t upto = static_cast<std::size_t>(t - p) + (t == end ? 0 : 1);
+    if (skipping_) return upto;
+    const std::size_t room = options_.max_line - carry_.size();
+    return upto <= room + 1 ? upto : room + 1;
+  }
+
+  line_options options_;
+  detail::carry_buffer carry_;
+  line_stats stats_;
+  std::string_view pull_;
+  bool held_cr_ = false;     // crlf_or_lf: the chunk ended in '\r' that may precede '\n'
+  bool swallow_lf_ = false;  // any: a '\r' ended the last chunk and a line; skip one '\n'
+  bool skipping_ = false;    // dropping the rest of an overlong line
+  bool cut_ = false;         // the open line has been split
+  bool failed_ = false;      // overflow::fail tripped
+  bool pull_end_ = false;    // push_end() was called
+};
+
+}  // namespace sandlog
+
+#endif  // SANDLOG_LINE_SPLITTER_HPP
