@@ -1,0 +1,318 @@
+// Log-line envelopes: parse_record, detect_format, format_detector and the
+// CRI partial-line joiner.
+#include <sandlog/record.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+using sandlog::error;
+using sandlog::log_format;
+using sandlog::log_record;
+using sandlog::parse_record;
+using sandlog::stream_kind;
+
+namespace {
+
+// 2026-02-20T14:30:00Z and 2026-03-06T10:00:52Z as Unix seconds (computed
+// outside sandlog, with Python's calendar.timegm).
+constexpr std::int64_t t_20feb = 1771597800;
+constexpr std::int64_t t_6mar = 1772791252;
+
+bool inside(std::string_view part, std::string_view whole) {
+  return part.data() >= whole.data() && part.data() + part.size() <= whole.data() + whole.size();
+}
+
+log_record sentinel() {
+  log_record r;
+  r.time.seconds = -42;
+  r.time.nanos = 7;
+  r.has_time = true;
+  r.stream = stream_kind::err;
+  r.partial = true;
+  r.message = "untouched";
+  return r;
+}
+
+bool is_sentinel(const log_record& r) {
+  const log_record s = sentinel();
+  return r.time.seconds == s.time.seconds && r.time.nanos == s.time.nanos && r.has_time &&
+         r.stream == s.stream && r.partial && r.message == s.message &&
+         r.message.data() == s.message.data();
+}
+
+log_record parse_ok(std::string_view line, log_format f) {
+  log_record r = sentinel();
+  const sandlog::parse_result res = parse_record(line, f, r);
+  INFO(line);
+  REQUIRE(res.ec == error::ok);
+  REQUIRE(res.ptr == line.data() + line.size());
+  REQUIRE(inside(r.message, line));
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("the CRI line Kubernetes writes decodes with nanoseconds, stream and final tag") {
+  const std::string line = "2026-02-20T14:30:00.123456789Z stdout F hello world";
+  const log_record r = parse_ok(line, log_format::cri);
+  CHECK(r.has_time);
+  CHECK(r.time.seconds == t_20feb);
+  CHECK(r.time.nanos == 123456789u);
+  CHECK(r.stream == stream_kind::out);
+  CHECK_FALSE(r.partial);
+  CHECK(r.message == "hello world");
+  CHECK(r.message.data() == line.data() + 40);
+}
+
+TEST_CASE("CRI partial fragments, stderr and extra tags") {
+  const log_record p = parse_ok("2026-02-20T14:30:00.000000001Z stderr P part", log_format::cri);
+  CHECK(p.partial);
+  CHECK(p.stream == stream_kind::err);
+  CHECK(p.time.nanos == 1u);
+  CHECK(p.message == "part");
+  const log_record tagged = parse_ok("2026-02-20T14:30:00Z stdout P:tag1:tag2 rest", log_format::cri);
+  CHECK(tagged.partial);
+  CHECK(tagged.message == "rest");
+  const log_record final_tagged = parse_ok("2026-02-20T14:30:00Z stdout F:x msg", log_format::cri);
+  CHECK_FALSE(final_tagged.partial);
+  CHECK(final_tagged.message == "msg");
+  CHECK(parse_ok("2026-02-20T14:30:00Z stdout F: msg", log_format::cri).message == "msg");
+}
+
+TEST_CASE("a CRI message keeps its own spaces and may be empty with or without the space") {
+  CHECK(parse_ok("2026-02-20T14:30:00Z stdout F   indented ", log_format::cri).message ==
+        "  indented ");
+  CHECK(parse_ok("2026-02-20T14:30:00Z stdout F ", log_format::cri).message.empty());
+  CHECK(parse_ok("2026-02-20T14:30:00Z stdout F", log_format::cri).message.empty());
+  CHECK(parse_ok("2026-02-20T14:30:00Z stderr P:t", log_format::cri).message.empty());
+  CHECK(parse_ok("2026-02-20T14:30:00Z stdout F  ", log_format::cri).message == " ");
+}
+
+TEST_CASE("timestamped lines take 0 to 9 fraction digits and any offset") {
+  const std::string frac = "123456789";
+  for (std::size_t digits = 0; digits <= 9; ++digits) {
+    std::string line = "2026-02-20T14:30:00";
+    if (digits) line += "." + frac.substr(0, digits);
+    line += "Z some log line";
+    const log_record r = parse_ok(line, log_format::timestamped);
+    CAPTURE(line);
+    CHECK(r.time.seconds == t_20feb);
+    std::uint32_t expected = 0;
+    for (std::size_t i = 0; i < 9; ++i) expected = expected * 10 + (i < digits ? static_cast<std::uint32_t>(frac[i] - '0') : 0u);
+    CHECK(r.time.nanos == expected);
+    CHECK(r.stream == stream_kind::unknown);
+    CHECK_FALSE(r.partial);
+    CHECK(r.message == "some log line");
+  }
+  const log_record east = parse_ok("2026-02-20T16:30:00+02:00 x", log_format::timestamped);
+  CHECK(east.time.seconds == t_20feb);
+  CHECK(parse_ok("2026-02-20T14:30:00Z", log_format::timestamped).message.empty());
+  CHECK(parse_ok("2026-02-20T14:30:00Z ", log_format::timestamped).message.empty());
+}
+
+TEST_CASE("bracketed lifecycle lines") {
+  const log_record r = parse_ok("[2026-03-06T10:00:52Z] sandbox.lifecycle.created", log_format::bracketed);
+  CHECK(r.time.seconds == t_6mar);
+  CHECK(r.message == "sandbox.lifecycle.created");
+  CHECK(r.stream == stream_kind::unknown);
+  CHECK(parse_ok("[2026-03-06T10:00:52Z]", log_format::bracketed).message.empty());
+}
+
+TEST_CASE("a raw line is its own message, without time or stream") {
+  for (std::string_view line : {"", "plain", "2026-02-20T14:30:00Z looks timestamped", "{\"x\":1}"}) {
+    const log_record r = parse_ok(line, log_format::raw);
+    CHECK_FALSE(r.has_time);
+    CHECK(r.stream == stream_kind::unknown);
+    CHECK_FALSE(r.partial);
+    CHECK(r.message.data() == line.data());
+    CHECK(r.message.size() == line.size());
+  }
+}
+
+TEST_CASE("docker_json is not decoded by parse_record") {
+  log_record r = sentinel();
+  const std::string line = R"({"log":"hi\n","stream":"stdout","time":"2026-02-20T14:30:00Z"})";
+  const sandlog::parse_result res = parse_record(line, log_format::docker_json, r);
+  CHECK(res.ec == error::json_syntax);
+  CHECK(res.ptr == line.data());
+  CHECK(is_sentinel(r));
+}
+
+TEST_CASE("every malformed line gets its own error and leaves the record untouched") {
+  struct bad {
+    std::string_view line;
+    log_format format;
+    error ec;
+    std::size_t at;  // where parsing stopped
+  };
+  const bad cases[] = {
+      // timestamps: the timestamp's own error
+      {"", log_format::timestamped, error::too_short, 0},
+      {"2026-02-20T14:30:00", log_format::timestamped, error::too_short, 19},
+      {"2026-13-20T14:30:00Z x", log_format::timestamped, error::bad_month, 5},
+      {"2026-02-30T14:30:00Z x", log_format::timestamped, error::bad_day, 8},
+      {"2026-02-20T25:30:00Z x", log_format::timestamped, error::bad_hour, 11},
+      {"2026-02-20 14:30:00Z x", log_format::timestamped, error::bad_separator, 10},
+      {"2026-02-20T14:30:00. x", log_format::timestamped, error::bad_fraction, 20},
+      {"2026-02-20T14:30:00 x", log_format::timestamped, error::bad_offset, 19},
+      {"hello world", log_format::timestamped, error::bad_year, 0},
+      {"2026-02-20T14:30:00Zx", log_format::timestamped, error::missing_space, 20},
+      {"2026-02-20T14:30:00Z\tx", log_format::timestamped, error::missing_space, 20},
+      // CRI
+      {"2026-02-20T14:30:00Z", log_format::cri, error::missing_space, 20},
+      {"2026-02-20T14:30:00Zstdout F x", log_format::cri, error::missing_space, 20},
+      {"2026-02-20T14:30:00Z  stdout F x", log_format::cri, error::bad_stream, 21},
+      {"2026-02-20T14:30:00Z stdin F x", log_format::cri, error::bad_stream, 21},
+      {"2026-02-20T14:30:00Z STDOUT F x", log_format::cri, error::bad_stream, 21},
+      {"2026-02-20T14:30:00Z stdou", log_format::cri, error::bad_stream, 21},
+      {"2026-02-20T14:30:00Z stdoutx F x", log_format::cri, error::bad_stream, 27},
+      {"2026-02-20T14:30:00Z stdout", log_format::cri, error::missing_space, 27},
+      {"2026-02-20T14:30:00Z stdout ", log_format::cri, error::bad_cri_tag, 28},
+      {"2026-02-20T14:30:00Z stdout  F x", log_format::cri, error::bad_cri_tag, 28},
+      {"2026-02-20T14:30:00Z stdout X x", log_format::cri, error::bad_cri_tag, 28},
+      {"2026-02-20T14:30:00Z stdout f x", log_format::cri, error::bad_cri_tag, 28},
+      {"2026-02-20T14:30:00Z stdout FF x", log_format::cri, error::bad_cri_tag, 29},
+      {"2026-02-20T14:30:00Z stdout P\tx", log_format::cri, error::bad_cri_tag, 29},
+      {"2026-02-20 stdout F x", log_format::cri, error::bad_separator, 10},
+      {"garbage", log_format::cri, error::bad_year, 0},
+      // bracketed
+      {"", log_format::bracketed, error::bad_bracket, 0},
+      {"2026-03-06T10:00:52Z] x", log_format::bracketed, error::bad_bracket, 0},
+      {"[2026-03-06T10:00:52Z x", log_format::bracketed, error::bad_bracket, 21},
+      {"[2026-03-06T10:00:52Z", log_format::bracketed, error::bad_bracket, 21},
+      {"[2026-03-06T10:00:52] x", log_format::bracketed, error::bad_offset, 20},
+      {"[2026-03-06T10:00:52Z]x", log_format::bracketed, error::missing_space, 22},
+      {"[] x", log_format::bracketed, error::bad_year, 1},
+  };
+  for (const bad& c : cases) {
+    log_record r = sentinel();
+    const sandlog::parse_result res = parse_record(c.line, c.format, r);
+    CAPTURE(c.line, static_cast<int>(c.format));
+    CHECK(sandlog::to_string(res.ec) == sandlog::to_string(c.ec));
+    CHECK(static_cast<std::size_t>(res.ptr - c.line.data()) == c.at);
+    CHECK(is_sentinel(r));
+  }
+}
+
+TEST_CASE("an out-of-range format value is an error, not UB") {
+  log_record r = sentinel();
+  CHECK(parse_record("x", static_cast<log_format>(200), r).ec != error::ok);
+  CHECK(is_sentinel(r));
+}
+
+namespace {
+
+// A slow CRI reader written from the format's description: split at the
+// first three spaces. Only the timestamp is read with sandlog (its own
+// tests cover it); the envelope logic is independent.
+bool reference_cri(std::string_view line, log_record& out) {
+  const std::size_t s1 = line.find(' ');
+  if (s1 == std::string_view::npos) return false;
+  sandlog::timestamp ts;
+  const std::string_view tstext = line.substr(0, s1);
+  const sandlog::parse_result t = sandlog::parse_timestamp(tstext.data(), tstext.data() + tstext.size(), ts);
+  if (!t || t.ptr != tstext.data() + tstext.size()) return false;
+  std::string_view rest = line.substr(s1 + 1);
+  const std::size_t s2 = rest.find(' ');
+  if (s2 == std::string_view::npos) return false;
+  const std::string_view stream = rest.substr(0, s2);
+  if (stream != "stdout" && stream != "stderr") return false;
+  rest = rest.substr(s2 + 1);
+  const std::size_t s3 = rest.find(' ');
+  const std::string_view tag = rest.substr(0, s3);
+  if (tag.empty() || (tag[0] != 'P' && tag[0] != 'F')) return false;
+  if (tag.size() > 1 && tag[1] != ':') return false;
+  out.time = ts;
+  out.has_time = true;
+  out.stream = stream == "stdout" ? stream_kind::out : stream_kind::err;
+  out.partial = tag[0] == 'P';
+  out.message = s3 == std::string_view::npos ? rest.substr(rest.size()) : rest.substr(s3 + 1);
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("CRI parsing agrees with a slow reference on every one-byte mutation") {
+  const std::string base = "2026-02-20T14:30:00.5Z stderr P:a b c";
+  const char replacements[] = {' ', 'P', 'F', ':', 'x', '0', '\0', 's', 'Z', '\t'};
+  std::vector<std::string> lines;
+  for (std::size_t i = 0; i < base.size(); ++i) {
+    for (char c : replacements) {
+      std::string m = base;
+      m[i] = c;
+      lines.push_back(m);
+    }
+    lines.push_back(base.substr(0, i));
+    lines.push_back(base.substr(0, i) + base.substr(i + 1));
+  }
+  for (const std::string& line : lines) {
+    log_record ours = sentinel(), ref = sentinel();
+    const bool ok = static_cast<bool>(parse_record(line, log_format::cri, ours));
+    const bool ref_ok = reference_cri(line, ref);
+    CAPTURE(line);
+    REQUIRE(ok == ref_ok);
+    if (!ok) {
+      CHECK(is_sentinel(ours));
+      continue;
+    }
+    CHECK(ours.time == ref.time);
+    CHECK(ours.stream == ref.stream);
+    CHECK(ours.partial == ref.partial);
+    CHECK(ours.message.data() == ref.message.data());
+    CHECK(ours.message.size() == ref.message.size());
+  }
+}
+
+TEST_CASE("detect_format recognises each envelope from one line") {
+  CHECK(sandlog::detect_format("2026-02-20T14:30:00.123456789Z stdout F hello") == log_format::cri);
+  CHECK(sandlog::detect_format("2026-02-20T14:30:00Z stderr P:x part") == log_format::cri);
+  CHECK(sandlog::detect_format("2026-02-20T14:30:00Z some log line") == log_format::timestamped);
+  CHECK(sandlog::detect_format("[2026-03-06T10:00:52Z] sandbox.lifecycle.created") == log_format::bracketed);
+  CHECK(sandlog::detect_format(R"({"log":"hi\n","stream":"stdout","time":"2026-02-20T14:30:00Z"})") ==
+        log_format::docker_json);
+  CHECK(sandlog::detect_format("some log line") == log_format::raw);
+  CHECK(sandlog::detect_format("") == log_format::raw);
+  CHECK(sandlog::detect_format("[not a time] x") == log_format::raw);
+  CHECK(sandlog::detect_format("{ unterminated") == log_format::raw);
+  CHECK(sandlog::detect_format("2026-02-20T14:30:00Z") == log_format::timestamped);
+}
+
+TEST_CASE("detect_format on a single ambiguous line picks the most specific envelope") {
+  // A timestamped line whose message happens to start like a CRI envelope.
+  CHECK(sandlog::detect_format("2026-02-20T14:30:00Z stdout F looks like cri") == log_format::cri);
+  // A raw line that is a JSON object looks like Docker json-file.
+  CHECK(sandlog::detect_format(R"({"level":"info"})") == log_format::docker_json);
+}
+
+TEST_CASE("format_detector settles on the envelope all of the first lines share") {
+  sandlog::format_detector d(3);
+  CHECK(d.format() == log_format::raw);
+  CHECK_FALSE(d.add("2026-02-20T14:30:00Z stdout F looks like cri"));
+  CHECK(d.format() == log_format::cri);
+  CHECK_FALSE(d.add(""));  // no evidence
+  CHECK_FALSE(d.add("2026-02-20T14:30:01Z ordinary message"));
+  CHECK(d.format() == log_format::timestamped);
+  CHECK(d.add("2026-02-20T14:30:02Z stdout F again"));
+  CHECK(d.settled());
+  CHECK(d.format() == log_format::timestamped);
+  d.add("not timestamped at all");  // ignored once settled
+  CHECK(d.format() == log_format::timestamped);
+  CHECK(d.lines_seen() == 3);
+}
+
+TEST_CASE("format_detector settles at once when only raw is left") {
+  sandlog::format_detector d(8);
+  CHECK_FALSE(d.add("2026-02-20T14:30:00Z first"));
+  CHECK(d.add("a plain line"));
+  CHECK(d.format() == log_format::raw);
+  d.reset();
+  CHECK(d.lines_seen() == 0);
+  for (int i = 0; i < 7; ++i) CHECK_FALSE(d.add("2026-02-20T14:30:00.1Z stderr P x"));
+  CHECK(d.add("2026-02-20T14:30:00.1Z stdout F x"));
+  CHECK(d.format() == log_format::cri);
+}
