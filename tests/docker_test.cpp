@@ -49,6 +49,7 @@ struct outcome {
   std::vector<whole_frame> frames;
   error ec = error::ok;
   std::string message;
+  std::vector<whole_frame> torn;  // reference only: what arrived of a frame cut off at the end
   bool operator==(const outcome& o) const {
     return frames == o.frames && ec == o.ec && message == o.message;
   }
@@ -73,6 +74,7 @@ outcome reference(std::string_view s) {
     if (s.size() < len) {
       r.ec = error::truncated_frame;
       if (type == 3) r.message = std::string(s);
+      else r.torn.push_back({type == 2 ? stream_kind::err : stream_kind::out, std::string(s)});
       return r;
     }
     if (type == 3) {
@@ -323,4 +325,164 @@ TEST_CASE("demuxing allocates nothing") {
   REQUIRE(d.finish() == error::ok);
   CHECK(sandlog_test::allocations() == before);
   CHECK(bytes == 99u * 100u / 2u);
+}
+
+// ---- docker_line_splitter ----
+
+namespace {
+
+struct tagged_line {
+  stream_kind stream;
+  std::string text;
+  std::uint8_t flags;
+  bool operator==(const tagged_line& o) const {
+    return stream == o.stream && text == o.text && flags == o.flags;
+  }
+};
+
+struct line_outcome {
+  std::vector<tagged_line> lines;
+  error ec = error::ok;
+  bool operator==(const line_outcome& o) const { return lines == o.lines && ec == o.ec; }
+};
+
+// Lines by hand from the reference frames: a line ends at '\n' (one '\r'
+// before it is dropped); open lines are flushed at the end, stdout first.
+line_outcome reference_lines(std::string_view s) {
+  const outcome frames = reference(s);
+  line_outcome r;
+  std::string open[3];
+  std::vector<whole_frame> all = frames.frames;
+  all.insert(all.end(), frames.torn.begin(), frames.torn.end());
+  for (const whole_frame& f : all)
+    for (char c : f.payload) {
+      std::string& cur = open[static_cast<int>(f.stream)];
+      if (c != '\n') {
+        cur += c;
+        continue;
+      }
+      if (!cur.empty() && cur.back() == '\r') cur.pop_back();
+      r.lines.push_back({f.stream, cur, 0});
+      cur.clear();
+    }
+  for (stream_kind k : {stream_kind::out, stream_kind::err})
+    if (!open[static_cast<int>(k)].empty())
+      r.lines.push_back({k, open[static_cast<int>(k)], sandlog::line::unterminated});
+  r.ec = frames.ec;
+  return r;
+}
+
+line_outcome split_lines(const std::vector<std::string>& chunks) {
+  sandlog::docker_line_splitter d;
+  line_outcome r;
+  auto sink = [&](stream_kind k, const sandlog::line& l) {
+    r.lines.push_back({k, std::string(l.text), l.flags});
+  };
+  for (const std::string& c : chunks)
+    if (d.feed(c, sink) != error::ok) break;
+  r.ec = d.finish(sink);
+  return r;
+}
+
+const std::string line_stream = frame(1, "out one\nout ") + frame(2, "err one\r") + frame(1, "two\n") +
+                                frame(2, "\nerr two\nerr") + frame(1, "\n\nlast");
+
+}  // namespace
+
+TEST_CASE("stdout and stderr lines come out of one call, lines spanning frames") {
+  const line_outcome r = split_lines({line_stream});
+  const std::vector<tagged_line> expected = {
+      {stream_kind::out, "out one", 0},  {stream_kind::out, "out two", 0},
+      {stream_kind::err, "err one", 0},  {stream_kind::err, "err two", 0},
+      {stream_kind::out, "", 0},         {stream_kind::out, "", 0},
+      {stream_kind::out, "last", sandlog::line::unterminated},
+      {stream_kind::err, "err", sandlog::line::unterminated}};
+  CHECK(r.ec == error::ok);
+  CHECK(r.lines == expected);
+  CHECK(reference_lines(line_stream) == r);
+}
+
+TEST_CASE("lines are the same under every 2-cut and 3-cut chunking") {
+  const line_outcome expected = reference_lines(line_stream);
+  const std::size_t n = line_stream.size();
+  for (std::size_t i = 0; i <= n; ++i)
+    for (std::size_t j = i; j <= n; ++j) {
+      CAPTURE(i, j);
+      REQUIRE(split_lines(cut(line_stream, {i, j})) == expected);
+      for (std::size_t k = j; k <= n; k += 3) REQUIRE(split_lines(cut(line_stream, {i, j, k})) == expected);
+    }
+}
+
+TEST_CASE("lines match the reference under random streams and chunkings") {
+  std::mt19937 rng(7);
+  const char alphabet[] = "ab\n\r";
+  for (int round = 0; round < 200; ++round) {
+    std::string s;
+    const int frames = static_cast<int>(rng() % 12);
+    for (int f = 0; f < frames; ++f) {
+      std::string payload(rng() % 20, 'x');
+      for (char& c : payload) c = alphabet[rng() % 4];
+      s += frame(static_cast<unsigned>(rng() % 3), payload);
+    }
+    if (rng() % 5 == 0) s += frame(3, "gone");
+    if (rng() % 5 == 0) s.resize(s.size() - rng() % (s.size() + 1));
+    std::vector<std::size_t> at;
+    for (std::size_t pos = 0; pos < s.size();) {
+      pos += 1 + rng() % 16;
+      if (pos < s.size()) at.push_back(pos);
+    }
+    CAPTURE(round);
+    REQUIRE(split_lines(cut(s, at)) == reference_lines(s));
+  }
+}
+
+TEST_CASE("a torn last frame still delivers its open line, then truncated_frame") {
+  const std::string s = frame(1, "whole\npart of a line");
+  const line_outcome r = split_lines({s.substr(0, s.size() - 3)});
+  CHECK(r.ec == error::truncated_frame);
+  const std::vector<tagged_line> expected = {{stream_kind::out, "whole", 0},
+                                             {stream_kind::out, "part of a l", sandlog::line::unterminated}};
+  CHECK(r.lines == expected);
+}
+
+TEST_CASE("a daemon error after output keeps the output and its text") {
+  sandlog::docker_line_splitter d;
+  std::vector<std::string> lines;
+  auto sink = [&](stream_kind, const sandlog::line& l) { lines.emplace_back(l.text); };
+  CHECK(d.feed(frame(2, "fatal: x\n") + frame(3, "no such container"), sink) == error::daemon_error);
+  CHECK(d.finish(sink) == error::daemon_error);
+  CHECK(d.demuxer().error_message() == "no such container");
+  CHECK(lines == std::vector<std::string>{"fatal: x"});
+}
+
+TEST_CASE("overflow::fail in a stream's splitter stops the demuxer") {
+  sandlog::line_options o;
+  o.max_line = 4;
+  o.on_overflow = sandlog::overflow::fail;
+  sandlog::docker_line_splitter d(o);
+  int lines = 0;
+  auto sink = [&](stream_kind, const sandlog::line&) { ++lines; };
+  CHECK(d.feed(frame(1, "ok\n") + frame(2, "much too long\n") + frame(1, "x\n"), sink) ==
+        error::line_too_long);
+  CHECK(lines == 1);
+  CHECK(d.feed(frame(1, "y\n"), sink) == error::line_too_long);
+}
+
+TEST_CASE("splitting a multiplexed stream allocates nothing once warm") {
+  std::string s;
+  for (int i = 0; i < 200; ++i)
+    s += frame(static_cast<unsigned>(1 + i % 2), "line " + std::to_string(i) + (i % 3 ? "\n" : " continues "));
+  sandlog::docker_line_splitter d;
+  std::size_t lines = 0;
+  auto sink = [&](stream_kind, const sandlog::line&) { ++lines; };
+  auto run = [&] {
+    for (std::size_t at = 0; at < s.size(); at += 13) REQUIRE(d.feed(std::string_view(s).substr(at, 13), sink) == error::ok);
+    REQUIRE(d.finish(sink) == error::ok);
+  };
+  run();  // warm-up: the carry buffers grow
+  const std::size_t before = sandlog_test::allocations();
+  lines = 0;
+  run();
+  CHECK(sandlog_test::allocations() == before);
+  CHECK(lines > 100);
 }

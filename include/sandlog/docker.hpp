@@ -23,6 +23,7 @@
 
 #include "config.hpp"
 #include "error.hpp"
+#include "line_splitter.hpp"
 #include "record.hpp"
 
 namespace sandlog {
@@ -225,6 +226,64 @@ class docker_demuxer {
   error error_ = error::ok;
   std::string error_text_;
   bool error_text_truncated_ = false;
+};
+
+// A demuxer whose stdout and stderr payloads each run through their own
+// line_splitter: feed it the multiplexed bytes, get whole lines of both
+// streams, in the order their last bytes arrived. Frames are not
+// line-aligned, so a line may span frames (and chunks) of its stream; a
+// line of the other stream may complete while it is open.
+// Memory: the two splitters' carry buffers (each at most max_line bytes)
+// and the demuxer's error text; nothing per line once warm.
+class docker_line_splitter {
+ public:
+  explicit docker_line_splitter(line_options options = {}) noexcept
+      : out_(options), err_(options) {}
+
+  // Consumes `chunk` and calls sink(stream_kind, const line&) for each line
+  // completed (stream_kind::out or ::err). Views live until the sink returns.
+  // Returns error::ok, a demuxer error (bad_frame_type, daemon_error) or
+  // error::line_too_long under overflow::fail; every error is sticky.
+  template <class Sink>
+  error feed(std::string_view chunk, Sink&& sink) {
+    return demux_.feed(chunk, [&](const frame_piece& piece) {
+      const stream_kind k = piece.stream;
+      return splitter(k).feed(piece.data, [&](const line& l) { sink(k, l); });
+    });
+  }
+
+  // Ends the stream: delivers each stream's open line (stdout's first),
+  // flagged line::unterminated, even when the stream ended badly, then
+  // returns the demuxer's verdict (truncated_frame, daemon_error, ...) or
+  // error::ok. Views live until the sink returns.
+  template <class Sink>
+  error finish(Sink&& sink) {
+    const error framing = demux_.finish();
+    const error out = out_.finish([&](const line& l) { sink(stream_kind::out, l); });
+    const error err = err_.finish([&](const line& l) { sink(stream_kind::err, l); });
+    if (framing != error::ok) return framing;
+    return out != error::ok ? out : err;
+  }
+
+  // The demuxer (for error_message(), consumed()) and the two splitters
+  // (for buffered(), stats()).
+  const docker_demuxer& demuxer() const noexcept { return demux_; }
+  const line_splitter& stdout_lines() const noexcept { return out_; }
+  const line_splitter& stderr_lines() const noexcept { return err_; }
+
+  // Forgets all state and errors; keeps the buffers' memory.
+  void reset() noexcept {
+    demux_.reset();
+    out_.reset();
+    err_.reset();
+  }
+
+ private:
+  line_splitter& splitter(stream_kind k) noexcept { return k == stream_kind::err ? err_ : out_; }
+
+  docker_demuxer demux_;
+  line_splitter out_;
+  line_splitter err_;
 };
 
 }  // namespace sandlog
