@@ -397,6 +397,163 @@ inline parse_result parse_general(const char* first, const char* last, timestamp
 
 #undef SANDLOG_TS_TRY
 
+// ---- the fast path: SWAR validation and conversion of the fixed fields ----
+
+// Eight bytes at p as a little-endian word (byte p[0] in the low bits).
+SANDLOG_FORCE_INLINE std::uint64_t load8(const char* p) noexcept {
+  std::uint64_t v;
+  std::memcpy(&v, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  v = __builtin_bswap64(v);
+#endif
+  return v;
+}
+
+// The 8-byte shape of a field group: 'd' where a digit goes, else the literal
+// byte. shape_word puts '0' where a digit goes; digit_mask 0xFF there.
+constexpr std::uint64_t shape_word(const char (&shape)[9], bool digits_only) noexcept {
+  std::uint64_t v = 0;
+  for (int i = 7; i >= 0; --i) {
+    const bool digit = shape[i] == 'd';
+    const auto byte = static_cast<unsigned char>(digits_only ? (digit ? 0xFF : 0) : (digit ? '0' : shape[i]));
+    v = (v << 8) | byte;
+  }
+  return v;
+}
+
+// Checks the 8 bytes of w against a shape of digits ('d') and literal bytes.
+// Returns the word with each digit replaced by its value and each literal by
+// 0, or sets `bad`. XOR with the shape ('0' where a digit goes) maps a digit
+// to 0..9 and a matching literal to 0; a byte is then a digit iff its high
+// nibble is clear and adding 6 does not carry into it.
+template <std::uint64_t Shape, std::uint64_t Digit>
+SANDLOG_FORCE_INLINE std::uint64_t match8(std::uint64_t w, std::uint64_t& bad) noexcept {
+  constexpr std::uint64_t high = 0xF0F0F0F0F0F0F0F0u & Digit;
+  const std::uint64_t t = w ^ Shape;
+  bad |= (t & (high | ~Digit)) | ((t + (0x0606060606060606u & Digit)) & high);
+  return t;
+}
+
+// Bytes i and i+1 of a digit-value word combine into the two-digit number at byte i.
+SANDLOG_FORCE_INLINE std::uint64_t pairs(std::uint64_t t) noexcept { return t * 10 + (t >> 8); }
+SANDLOG_FORCE_INLINE unsigned byte_at(std::uint64_t v, int i) noexcept {
+  return static_cast<unsigned>(v >> (8 * i)) & 0xFFu;
+}
+
+// The value of 8 digit values (most significant at byte 0), as in simdjson:
+// combine neighbouring bytes, then neighbouring pairs, then quads.
+SANDLOG_FORCE_INLINE std::uint32_t eight_digits(std::uint64_t t) noexcept {
+  t = (t * 2561) >> 8;  // 2561 = 10 * 2^8 + 1
+  t = ((t & 0x00FF00FF00FF00FFu) * 6553601) >> 16;  // 100 * 2^16 + 1
+  return static_cast<std::uint32_t>(((t & 0x0000FFFF0000FFFFu) * 42949672960001u) >> 32);
+}
+
+// Index of the lowest set bit of a non-zero word.
+SANDLOG_FORCE_INLINE int lowest_bit(std::uint64_t v) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+  return __builtin_ctzll(v);
+#else
+  int n = 0;
+  while ((v & 1) == 0) {
+    v >>= 1;
+    ++n;
+  }
+  return n;
+#endif
+}
+
+// days_from_civil for years 0..9999, kept non-negative so no division rounds.
+SANDLOG_FORCE_INLINE std::int64_t days_from_civil_0_9999(unsigned y, unsigned m, unsigned d) noexcept {
+  y += 400 - (m <= 2);  // one era later: every quantity below is non-negative
+  const unsigned era = y / 400;
+  const unsigned yoe = y - era * 400;
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return static_cast<std::int64_t>(era * 146097 + doe) - (719468 + 146097);
+}
+
+// Parses the common shape "YYYY-MM-DDTHH:MM:SS[.f+](Z|±HH:MM)" when at least
+// 20 bytes are readable. Returns false to hand anything else (including every
+// error, leap seconds and the lenient forms) to parse_general, which decides.
+SANDLOG_FORCE_INLINE bool parse_fast(const char* first, const char* last, timestamp& out,
+                                     const char*& end, bool comma) noexcept {
+  constexpr char date_shape[9] = "dddd-dd-";
+  constexpr char mid_shape[9] = "ddtdd:dd";
+  constexpr char time_shape[9] = "dd:dd:dd";
+  std::uint64_t bad = 0;
+  const std::uint64_t t0 =
+      match8<shape_word(date_shape, false), shape_word(date_shape, true)>(load8(first), bad);
+  // 'T' | 0x20 == 't' | 0x20 == 't': fold the case of the separator (byte 10).
+  const std::uint64_t t1 = match8<shape_word(mid_shape, false), shape_word(mid_shape, true)>(
+      load8(first + 8) | (std::uint64_t{0x20} << 16), bad);
+  const std::uint64_t t2 =
+      match8<shape_word(time_shape, false), shape_word(time_shape, true)>(load8(first + 11), bad);
+  const std::uint64_t u0 = pairs(t0), u1 = pairs(t1), u2 = pairs(t2);
+  const unsigned year = byte_at(u0, 0) * 100 + byte_at(u0, 2);
+  const unsigned month = byte_at(u0, 5), day = byte_at(u1, 0);
+  const unsigned hour = byte_at(u1, 3), minute = byte_at(u1, 6), second = byte_at(u2, 6);
+  const bool leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0));
+  const unsigned dim = month == 2 ? 28u + leap : 30u + ((month ^ (month >> 3)) & 1u);
+  const bool ok = (bad == 0) & (month - 1 < 12) & (day - 1 < dim) & (hour < 24) & (minute < 60) &
+                  (second < 60);
+  if (SANDLOG_UNLIKELY(!ok)) return false;
+
+  const char* p = first + 19;
+  std::uint32_t nanos = 0;
+  if (*p == '.' || (comma && *p == ',')) {
+    ++p;
+    if (last - p >= 8) {
+      // Count the leading digits of the next 8 bytes and convert them at once;
+      // shifting the digits to the top of the word pads them with leading zeros.
+      const std::uint64_t t = load8(p) ^ 0x3030303030303030u;
+      const std::uint64_t nondigit =
+          (t & 0xF0F0F0F0F0F0F0F0u) | ((t + 0x0606060606060606u) & 0xF0F0F0F0F0F0F0F0u);
+      if (nondigit != 0) {
+        const int n = lowest_bit(nondigit) >> 3;  // the first non-digit byte
+        if (n == 0) return false;
+        nanos = eight_digits(t << (8 * (8 - n))) * pow10_u32[9 - n];
+        p += n;
+      } else {
+        nanos = eight_digits(t) * 10;
+        p += 8;
+        if (p != last && is_digit(*p)) nanos += static_cast<std::uint32_t>(*p++ - '0');
+        while (p != last && is_digit(*p)) ++p;
+      }
+    } else {
+      int n = 0;
+      for (; p != last && is_digit(*p); ++p) {
+        if (n < 9) {
+          nanos = nanos * 10 + static_cast<std::uint32_t>(*p - '0');
+          ++n;
+        }
+      }
+      if (n == 0) return false;
+      nanos *= pow10_u32[9 - n];
+    }
+    if (p == last) return false;
+  }
+  int offset = 0;
+  if ((*p | 0x20) == 'z') {
+    ++p;
+  } else {
+    if (last - p < 6 || (*p != '+' && *p != '-') || p[3] != ':' || !is_digit(p[1]) ||
+        !is_digit(p[2]) || !is_digit(p[4]) || !is_digit(p[5]))
+      return false;
+    const int oh = (p[1] - '0') * 10 + (p[2] - '0');
+    const int om = (p[4] - '0') * 10 + (p[5] - '0');
+    if (oh > 23 || om > 59) return false;
+    offset = *p == '-' ? -(oh * 60 + om) : oh * 60 + om;
+    p += 6;
+  }
+  const std::int64_t days = days_from_civil_0_9999(year, month, day);
+  out.seconds = days * 86400 + static_cast<std::int64_t>(hour * 3600 + minute * 60 + second) -
+                offset * 60;
+  out.nanos = nanos;
+  out.offset_minutes = static_cast<std::int16_t>(offset);
+  end = p;
+  return true;
+}
+
 }  // namespace detail
 
 // Parses a timestamp at the start of [first, last) in the grammar of `opts`
@@ -405,6 +562,10 @@ inline parse_result parse_general(const char* first, const char* last, timestamp
 // past `last`; allocates nothing.
 inline parse_result parse_timestamp(const char* first, const char* last, timestamp& out,
                                     timestamp_options opts = {}) noexcept {
+  const char* end = nullptr;
+  if (SANDLOG_LIKELY(last - first >= 20) &&
+      detail::parse_fast(first, last, out, end, opts.grammar == syntax::iso8601))
+    return {end, error::ok};
   return detail::parse_general(first, last, out, opts);
 }
 
