@@ -278,6 +278,13 @@ class line_splitter {
     carry_.compact();
     capture sink{&out, false};
     while (!sink.got) {
+      // A held '\r' that turns out to be text may complete a piece: that
+      // piece is this step's line, so the byte after it waits for the next.
+      if (held_cr_ && (pull_.empty() ? pull_end_ : pull_.front() != '\n')) {
+        held_cr_ = false;
+        if (!take("\r", 1, false, 0, sink)) return false;
+        continue;
+      }
       if (pull_.empty()) {
         if (!pull_end_) return false;
         pull_end_ = false;

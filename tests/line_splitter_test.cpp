@@ -1,0 +1,580 @@
+// The line splitter, specified by comparison with a whole-input reference
+// written here without chunks, carry or SIMD. This file is built twice: with
+// the SIMD search and with SANDLOG_NO_SIMD.
+#include <sandlog/line_splitter.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "support/counting_allocator.hpp"
+
+using sandlog::error;
+using sandlog::line;
+using sandlog::line_ending;
+using sandlog::line_options;
+using sandlog::line_splitter;
+using sandlog::overflow;
+
+namespace {
+
+struct out_line {
+  std::string text;
+  std::uint8_t flags;
+  bool operator==(const out_line& o) const { return text == o.text && flags == o.flags; }
+};
+
+struct outcome {
+  std::vector<out_line> lines;
+  bool failed = false;
+  bool operator==(const outcome& o) const { return lines == o.lines && failed == o.failed; }
+};
+
+std::string show(const std::string& s) {
+  std::string r;
+  for (char c : s) {
+    if (c == '\r') r += "\\r";
+    else if (c == '\n') r += "\\n";
+    else if (c == '\0') r += "\\0";
+    else r += c;
+  }
+  return r;
+}
+
+std::ostream& operator<<(std::ostream& os, const outcome& o) {
+  for (const auto& l : o.lines) os << '[' << show(l.text) << "]/" << int(l.flags) << ' ';
+  return os << (o.failed ? "FAILED" : "ok");
+}
+
+// The reference: find every line of the whole input by reading one byte at a
+// time, then apply the length limit to each line on its own.
+outcome reference_split(const std::string& s, line_options o) {
+  struct raw {
+    std::string text;
+    bool terminated;
+  };
+  std::vector<raw> raws;
+  std::string cur;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == '\n') {
+      if (o.ending == line_ending::crlf_or_lf && !cur.empty() && cur.back() == '\r') cur.pop_back();
+      raws.push_back({cur, true});
+      cur.clear();
+    } else if (c == '\r' && o.ending == line_ending::any) {
+      raws.push_back({cur, true});
+      cur.clear();
+      if (i + 1 < s.size() && s[i + 1] == '\n') ++i;
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) raws.push_back({cur, false});
+
+  const std::size_t max = o.max_line == 0 ? 1 : o.max_line;
+  outcome out;
+  for (const raw& r : raws) {
+    const std::uint8_t end_flags = r.terminated ? 0 : line::unterminated;
+    if (r.text.size() <= max) {
+      out.lines.push_back({r.text, end_flags});
+      continue;
+    }
+    switch (o.on_overflow) {
+      case overflow::split: {
+        std::size_t at = 0;
+        while (r.text.size() - at > max) {
+          out.lines.push_back({r.text.substr(at, max), line::continued});
+          at += max;
+        }
+        out.lines.push_back({r.text.substr(at), end_flags});
+        break;
+      }
+      case overflow::truncate: out.lines.push_back({r.text.substr(0, max), line::truncated}); break;
+      case overflow::discard: break;
+      case overflow::fail: out.failed = true; return out;
+    }
+  }
+  return out;
+}
+
+// Feeds the chunks push-style and finishes.
+outcome push_split(const std::vector<std::string>& chunks, line_options o) {
+  line_splitter sp(o);
+  outcome out;
+  auto sink = [&](const line& l) { out.lines.push_back({std::string(l.text), l.flags}); };
+  for (const auto& c : chunks) {
+    if (sp.feed(c, sink) != error::ok) {
+      out.failed = true;
+      return out;
+    }
+  }
+  out.failed = sp.finish(sink) != error::ok;
+  return out;
+}
+
+// The same, pull-style.
+outcome pull_split(const std::vector<std::string>& chunks, line_options o) {
+  line_splitter sp(o);
+  outcome out;
+  line l;
+  for (const auto& c : chunks) {
+    sp.push(c);
+    while (sp.next(l)) out.lines.push_back({std::string(l.text), l.flags});
+    if (sp.last_error() != error::ok) {
+      out.failed = true;
+      return out;
+    }
+  }
+  sp.push_end();
+  while (sp.next(l)) out.lines.push_back({std::string(l.text), l.flags});
+  out.failed = sp.last_error() != error::ok;
+  return out;
+}
+
+// Cuts s before every position whose bit is set in `cuts` (bit i: before s[i+1]).
+std::vector<std::string> cut(const std::string& s, std::uint32_t cuts) {
+  std::vector<std::string> chunks;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i + 1 < s.size(); ++i) {
+    if (cuts & (1u << i)) {
+      chunks.push_back(s.substr(start, i + 1 - start));
+      start = i + 1;
+    }
+  }
+  chunks.push_back(s.substr(start));
+  return chunks;
+}
+
+const line_ending all_endings[] = {line_ending::lf, line_ending::crlf_or_lf, line_ending::any};
+const overflow all_policies[] = {overflow::split, overflow::truncate, overflow::discard,
+                                 overflow::fail};
+
+// Every string of length n over `alphabet`, as the k-th one.
+std::string nth_string(std::size_t k, std::size_t n, const std::string& alphabet) {
+  std::string s(n, ' ');
+  for (std::size_t i = 0; i < n; ++i) {
+    s[i] = alphabet[k % alphabet.size()];
+    k /= alphabet.size();
+  }
+  return s;
+}
+
+std::size_t power(std::size_t b, std::size_t e) {
+  std::size_t r = 1;
+  while (e--) r *= b;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("each search kernel marks exactly the terminator bytes, at every alignment") {
+  std::mt19937 rng(7);
+  std::string buf(64 * 3 + 64, 'x');
+  const char pool[] = {'\n', '\r', 'a', '\0', '\x8a', '\x8d', '\x0b', 'n'};
+  for (int round = 0; round < 20; ++round) {
+    for (auto& c : buf) c = pool[rng() % sizeof pool];
+    for (std::size_t off = 0; off < 64 * 3; ++off) {
+      const char* b = buf.data() + off;
+      std::uint64_t want_lf = 0, want_any = 0;
+      for (unsigned i = 0; i < 64; ++i) {
+        if (b[i] == '\n') want_lf |= std::uint64_t{1} << i;
+        if (b[i] == '\n' || b[i] == '\r') want_any |= std::uint64_t{1} << i;
+      }
+      using namespace sandlog::detail;
+      REQUIRE(terminator_mask_scalar<line_ending::lf>(b) == want_lf);
+      REQUIRE(terminator_mask_scalar<line_ending::crlf_or_lf>(b) == want_lf);
+      REQUIRE(terminator_mask_scalar<line_ending::any>(b) == want_any);
+#if SANDLOG_HAS_SSE2
+      REQUIRE(terminator_mask_sse2<line_ending::lf>(b) == want_lf);
+      REQUIRE(terminator_mask_sse2<line_ending::any>(b) == want_any);
+#endif
+#if SANDLOG_HAS_AVX2
+      REQUIRE(terminator_mask_avx2<line_ending::lf>(b) == want_lf);
+      REQUIRE(terminator_mask_avx2<line_ending::any>(b) == want_any);
+#endif
+      REQUIRE(terminator_mask<line_ending::lf>(b) == want_lf);
+      REQUIRE(terminator_mask<line_ending::any>(b) == want_any);
+    }
+  }
+}
+
+TEST_CASE("find_terminator finds the first terminator for every length and alignment") {
+  std::string buf(400, 'a');
+  for (std::size_t off = 0; off < 64; ++off) {
+    for (std::size_t len = 0; off + len <= 300; ++len) {
+      for (std::size_t pos : {len, std::size_t{0}, len / 2, len - 1}) {
+        if (pos > len) continue;
+        std::fill(buf.begin(), buf.end(), 'a');
+        if (pos < len) buf[off + pos] = '\r';
+        const char* p = buf.data() + off;
+        const char* end = p + len;
+        using sandlog::detail::find_terminator;
+        REQUIRE(find_terminator<line_ending::lf>(p, end) == end);
+        REQUIRE(find_terminator<line_ending::any>(p, end) == p + pos);
+        if (pos < len) buf[off + pos] = '\n';
+        REQUIRE(find_terminator<line_ending::lf>(p, end) == p + pos);
+      }
+    }
+  }
+}
+
+TEST_CASE("lf ends lines only at LF and keeps CR in the text") {
+  const outcome got = push_split({"a\r\nb\rc\n"}, {64, line_ending::lf, overflow::split});
+  const outcome want{{{"a\r", 0}, {"b\rc", 0}}, false};
+  CHECK(got == want);
+}
+
+TEST_CASE("crlf_or_lf removes one CR before LF and keeps a lone CR") {
+  const outcome got = push_split({"a\r\nb\rc\nd\r\r\n"}, {64, line_ending::crlf_or_lf, overflow::split});
+  const outcome want{{{"a", 0}, {"b\rc", 0}, {"d\r", 0}}, false};
+  CHECK(got == want);
+}
+
+TEST_CASE("any ends lines at CR, LF and CRLF") {
+  const outcome got = push_split({"a\r\nb\rc\n\n\r\rd"}, {64, line_ending::any, overflow::split});
+  const outcome want{{{"a", 0}, {"b", 0}, {"c", 0}, {"", 0}, {"", 0}, {"", 0},
+                      {"d", line::unterminated}},
+                     false};
+  CHECK(got == want);
+}
+
+TEST_CASE("an empty stream gives no line, a final terminator gives no extra line") {
+  for (line_ending e : all_endings) {
+    CHECK(push_split({}, {8, e, overflow::split}).lines.empty());
+    CHECK(push_split({"", ""}, {8, e, overflow::split}).lines.empty());
+    const outcome got = push_split({"x\n"}, {8, e, overflow::split});
+    CHECK(got == outcome{{{"x", 0}}, false});
+  }
+}
+
+TEST_CASE("the final line without a terminator comes out of finish flagged unterminated") {
+  line_splitter sp;
+  std::vector<out_line> seen;
+  auto sink = [&](const line& l) { seen.push_back({std::string(l.text), l.flags}); };
+  REQUIRE(sp.feed("one\ntw", sink) == error::ok);
+  REQUIRE(seen.size() == 1);
+  REQUIRE(sp.feed("o", sink) == error::ok);
+  REQUIRE(seen.size() == 1);
+  CHECK(sp.buffered() == 3);
+  REQUIRE(sp.finish(sink) == error::ok);
+  REQUIRE(seen.size() == 2);
+  CHECK(seen[1].text == "two");
+  CHECK(seen[1].flags == line::unterminated);
+  line l{"x", line::unterminated};
+  CHECK(l.is_unterminated());
+  CHECK_FALSE(l.is_continued());
+  CHECK_FALSE(l.is_truncated());
+}
+
+TEST_CASE("a CR held at the end of the stream is text, not a terminator") {
+  CHECK(push_split({"ab\r"}, {8, line_ending::crlf_or_lf, overflow::split}) ==
+        outcome{{{"ab\r", line::unterminated}}, false});
+  CHECK(push_split({"\r"}, {8, line_ending::crlf_or_lf, overflow::split}) ==
+        outcome{{{"\r", line::unterminated}}, false});
+  CHECK(push_split({"ab\r"}, {8, line_ending::any, overflow::split}) ==
+        outcome{{{"ab", 0}}, false});
+}
+
+TEST_CASE("NUL bytes are ordinary bytes") {
+  const std::string s("a\0b\n\0\n", 6);
+  const outcome got = push_split({s}, {8, line_ending::lf, overflow::split});
+  CHECK(got == outcome{{{std::string("a\0b", 3), 0}, {std::string("\0", 1), 0}}, false});
+}
+
+TEST_CASE("a CR, LF or CRLF at every position relative to a chunk boundary is one terminator") {
+  for (line_ending e : all_endings) {
+    for (const std::string term : {"\n", "\r", "\r\n"}) {
+      const std::string s = "ab" + term + "cd" + term + term + "e";
+      const outcome want = reference_split(s, {16, e, overflow::split});
+      for (std::size_t a = 0; a <= s.size(); ++a) {
+        for (std::size_t b = a; b <= s.size(); ++b) {
+          const std::vector<std::string> chunks{s.substr(0, a), s.substr(a, b - a), s.substr(b)};
+          INFO(show(s) << " cut at " << a << "," << b << " ending " << int(e));
+          CHECK(push_split(chunks, {16, e, overflow::split}) == want);
+        }
+      }
+    }
+  }
+  // And the decisive cases spelled out, independent of the reference.
+  CHECK(push_split({"a\r", "\nb"}, {16, line_ending::any, overflow::split}) ==
+        outcome{{{"a", 0}, {"b", line::unterminated}}, false});
+  CHECK(push_split({"a\r", "\nb"}, {16, line_ending::crlf_or_lf, overflow::split}) ==
+        outcome{{{"a", 0}, {"b", line::unterminated}}, false});
+  CHECK(push_split({"a\r", "", "\r\n"}, {16, line_ending::crlf_or_lf, overflow::split}) ==
+        outcome{{{"a\r", 0}}, false});
+  CHECK(push_split({"a\r", "", "\n", "\n"}, {16, line_ending::any, overflow::split}) ==
+        outcome{{{"a", 0}, {"", 0}}, false});
+}
+
+TEST_CASE("output is the same for every way of cutting every short string over a, CR, LF") {
+  const std::string alphabet = "a\r\n";
+  for (line_ending e : all_endings) {
+    const line_options o{64, e, overflow::split};
+    for (std::size_t n = 0; n <= 8; ++n) {
+      for (std::size_t k = 0; k < power(3, n); ++k) {
+        const std::string s = nth_string(k, n, alphabet);
+        const outcome want = reference_split(s, o);
+        const std::uint32_t cut_sets = n == 0 ? 1u : 1u << (n - 1);
+        for (std::uint32_t cuts = 0; cuts < cut_sets; ++cuts) {
+          const outcome got = push_split(cut(s, cuts), o);
+          if (!(got == want)) {
+            INFO(show(s) << " cuts " << cuts << " ending " << int(e));
+            REQUIRE(got == want);
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("every limit policy is chunking-invariant on every short string and cut") {
+  const std::string alphabet = "a\r\n";
+  for (line_ending e : all_endings) {
+    for (overflow pol : all_policies) {
+      for (std::size_t max : {1, 2, 3}) {
+        const line_options o{max, e, pol};
+        for (std::size_t n = 0; n <= 7; ++n) {
+          for (std::size_t k = 0; k < power(3, n); ++k) {
+            const std::string s = nth_string(k, n, alphabet);
+            const outcome want = reference_split(s, o);
+            const std::uint32_t cut_sets = n == 0 ? 1u : 1u << (n - 1);
+            for (std::uint32_t cuts = 0; cuts < cut_sets; ++cuts) {
+              const auto chunks = cut(s, cuts);
+              const outcome got = push_split(chunks, o);
+              const outcome pulled = pull_split(chunks, o);
+              if (!(got == want) || !(pulled == want)) {
+                INFO(show(s) << " cuts " << cuts << " ending " << int(e) << " policy "
+                             << int(pol) << " max " << max);
+                REQUIRE(got == want);
+                REQUIRE(pulled == want);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("each overflow policy at max_line - 1, max_line and max_line + 1, in one chunk or spanning") {
+  const std::size_t max = 8;
+  for (line_ending e : all_endings) {
+    for (const std::string term : {"\n", "\r\n"}) {
+      for (std::size_t len : {max - 1, max, max + 1, 2 * max, 2 * max + 1}) {
+        const std::string body(len, 'x');
+        const std::string s = "ab" + term + body + term + "cd" + term;
+        for (overflow pol : all_policies) {
+          const line_options o{max, e, pol};
+          // Spelled out, independent of the reference.
+          std::vector<out_line> mid;
+          bool fails = false;
+          if (len <= max) {
+            mid.push_back({body, 0});
+          } else if (pol == overflow::split) {
+            for (std::size_t at = 0; at < len; at += max)
+              mid.push_back({body.substr(at, max), std::uint8_t(at + max < len ? line::continued : 0)});
+          } else if (pol == overflow::truncate) {
+            mid.push_back({body.substr(0, max), line::truncated});
+          } else if (pol == overflow::fail) {
+            fails = true;
+          }
+          outcome want{{{"ab", 0}}, fails};
+          if (!fails) {
+            want.lines.insert(want.lines.end(), mid.begin(), mid.end());
+            want.lines.push_back({"cd", 0});
+          }
+          if (e == line_ending::lf && term == "\r\n") continue;  // CR is text there
+          for (std::size_t a = 0; a <= s.size(); ++a) {
+            INFO("len " << len << " policy " << int(pol) << " cut " << a << " ending " << int(e));
+            CHECK(push_split({s.substr(0, a), s.substr(a)}, o) == want);
+            CHECK(pull_split({s.substr(0, a), s.substr(a)}, o) == want);
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("overflow::fail delivers the lines before, then stays failed until reset") {
+  line_splitter sp({4, line_ending::lf, overflow::fail});
+  std::vector<std::string> seen;
+  auto sink = [&](const line& l) { seen.emplace_back(l.text); };
+  CHECK(sp.feed("ok\nfi", sink) == error::ok);
+  CHECK(sp.feed("ne\ntoolong\nafter\n", sink) == error::line_too_long);
+  CHECK(seen == std::vector<std::string>{"ok", "fine"});
+  CHECK(sp.last_error() == error::line_too_long);
+  CHECK(sp.feed("more\n", sink) == error::line_too_long);
+  CHECK(sp.finish(sink) == error::line_too_long);
+  CHECK(seen.size() == 2);
+  CHECK(sp.buffered() == 0);
+  sp.reset();
+  CHECK(sp.last_error() == error::ok);
+  CHECK(sp.feed("next\n", sink) == error::ok);
+  CHECK(seen.back() == "next");
+}
+
+TEST_CASE("overflow::fail trips on an unterminated tail longer than max_line") {
+  line_splitter sp({4, line_ending::lf, overflow::fail});
+  auto sink = [](const line&) {};
+  CHECK(sp.feed("abcd", sink) == error::ok);
+  CHECK(sp.feed("e", sink) == error::line_too_long);
+}
+
+TEST_CASE("a gigabyte without a newline is held in at most max_line + 2 bytes") {
+  const std::string chunk(64 * 1024, 'a');
+  for (overflow pol : all_policies) {
+    const std::size_t total = pol == overflow::split ? std::size_t{1} << 30 : std::size_t{64} << 20;
+    line_options o;
+    o.on_overflow = pol;
+    line_splitter sp(o);
+    std::size_t pieces = 0, bytes = 0;
+    auto sink = [&](const line& l) {
+      ++pieces;
+      bytes += l.text.size();
+    };
+    error e = error::ok;
+    for (std::size_t fed = 0; fed < total && e == error::ok; fed += chunk.size()) {
+      e = sp.feed(chunk, sink);
+      REQUIRE(sp.buffered() <= o.max_line + 2);
+    }
+    if (pol != overflow::fail) REQUIRE(sp.finish(sink) == error::ok);
+    CHECK(sp.stats().max_carry <= o.max_line + 2);
+    switch (pol) {
+      case overflow::split:
+        CHECK(pieces == total / o.max_line);
+        CHECK(bytes == total);
+        CHECK(sp.stats().split == 1);
+        break;
+      case overflow::truncate:
+        CHECK(pieces == 1);
+        CHECK(bytes == o.max_line);
+        CHECK(sp.stats().truncated == 1);
+        break;
+      case overflow::discard:
+        CHECK(pieces == 0);
+        CHECK(sp.stats().discarded == 1);
+        break;
+      case overflow::fail: CHECK(e == error::line_too_long); break;
+    }
+    CHECK(sp.buffered() == 0);
+  }
+}
+
+TEST_CASE("lines wholly inside a chunk are views into it; spanning lines are copies") {
+  const std::string chunk1 = "one\ntwo\nthr";
+  const std::string chunk2 = "ee\nfour\n";
+  line_splitter sp;
+  std::vector<bool> inside;
+  const std::string* current = nullptr;
+  auto sink = [&](const line& l) {
+    const char* b = current->data();
+    inside.push_back(l.text.data() >= b && l.text.data() + l.text.size() <= b + current->size());
+  };
+  current = &chunk1;
+  REQUIRE(sp.feed(chunk1, sink) == error::ok);
+  current = &chunk2;
+  REQUIRE(sp.feed(chunk2, sink) == error::ok);
+  CHECK(inside == std::vector<bool>{true, true, false, true});
+}
+
+TEST_CASE("no allocation per line once the carry buffer is warm") {
+  line_options o;
+  o.max_line = 4096;
+  for (line_ending e : all_endings) {
+    for (overflow pol : all_policies) {
+      o.ending = e;
+      o.on_overflow = pol == overflow::fail ? overflow::split : pol;
+      line_splitter sp(o);
+      std::string stream;
+      for (int i = 0; i < 2000; ++i) {
+        stream += std::string(std::size_t(i * 37 % 5000), 'x');
+        stream += i % 3 == 0 ? "\r\n" : i % 3 == 1 ? "\n" : "\r";
+      }
+      std::size_t lines = 0;
+      auto sink = [&](const line&) { ++lines; };
+      // Warm up with the same stream, then count.
+      for (std::size_t at = 0; at < stream.size(); at += 1000)
+        sp.feed(std::string_view(stream).substr(at, 1000), sink);
+      const std::size_t before = sandlog_test::allocations();
+      for (int round = 0; round < 3; ++round)
+        for (std::size_t at = 0; at < stream.size(); at += 333)
+          sp.feed(std::string_view(stream).substr(at, 333), sink);
+      sp.finish(sink);
+      line l;
+      sp.push(stream);
+      while (sp.next(l)) ++lines;
+      CHECK(sandlog_test::allocations() == before);
+      CHECK(lines > 4000);
+    }
+  }
+}
+
+TEST_CASE("push and pull styles give the same lines on random streams and chunkings") {
+  std::mt19937 rng(11);
+  const char pool[] = {'a', 'b', '\r', '\n', '\0'};
+  for (int round = 0; round < 3000; ++round) {
+    std::string s(rng() % 300, 'x');
+    for (auto& c : s) c = pool[rng() % (rng() % 4 == 0 ? 5 : 2 + rng() % 3)];
+    std::vector<std::string> chunks;
+    for (std::size_t at = 0; at < s.size();) {
+      const std::size_t n = std::min<std::size_t>(s.size() - at, rng() % 70);
+      chunks.push_back(s.substr(at, n));
+      at += n;
+    }
+    const line_options o{1 + rng() % 40, all_endings[rng() % 3], all_policies[rng() % 4]};
+    const outcome want = reference_split(s, o);
+    INFO(show(s) << " max " << o.max_line << " ending " << int(o.ending) << " policy "
+                 << int(o.on_overflow));
+    REQUIRE(push_split(chunks, o) == want);
+    REQUIRE(pull_split(chunks, o) == want);
+  }
+}
+
+TEST_CASE("reset forgets the open line, a pending CR and the counters") {
+  for (line_ending e : all_endings) {
+    line_splitter sp({16, e, overflow::split});
+    std::vector<std::string> seen;
+    auto sink = [&](const line& l) { seen.emplace_back(l.text); };
+    REQUIRE(sp.feed("a\nhalf\r", sink) == error::ok);
+    sp.reset();
+    CHECK(sp.buffered() == 0);
+    CHECK(sp.stats().lines == 0);
+    CHECK(sp.stats().bytes == 0);
+    seen.clear();
+    REQUIRE(sp.feed("\nb\n", sink) == error::ok);
+    REQUIRE(sp.finish(sink) == error::ok);
+    CHECK(seen == std::vector<std::string>{"", "b"});
+  }
+}
+
+TEST_CASE("stats count bytes, lines, cut and dropped lines and the largest carry") {
+  line_splitter sp({4, line_ending::lf, overflow::split});
+  auto sink = [](const line&) {};
+  REQUIRE(sp.feed("ab\nabcdefghij\nab", sink) == error::ok);
+  REQUIRE(sp.feed("c\n", sink) == error::ok);
+  REQUIRE(sp.finish(sink) == error::ok);
+  CHECK(sp.stats().bytes == 18);
+  CHECK(sp.stats().lines == 3);
+  CHECK(sp.stats().split == 1);
+  CHECK(sp.stats().max_carry == 3);
+
+  line_splitter tr({4, line_ending::lf, overflow::truncate});
+  REQUIRE(tr.feed("abcdef\nab\nabcdefgh", sink) == error::ok);
+  REQUIRE(tr.finish(sink) == error::ok);
+  CHECK(tr.stats().lines == 3);
+  CHECK(tr.stats().truncated == 2);
+
+  line_splitter di({4, line_ending::lf, overflow::discard});
+  REQUIRE(di.feed("abcdef\nab\nabcdefgh\n", sink) == error::ok);
+  CHECK(di.stats().lines == 3);
+  CHECK(di.stats().discarded == 2);
+}
+
+TEST_CASE("max_line 0 acts as 1") {
+  CHECK(push_split({"ab\n"}, {0, line_ending::lf, overflow::split}) ==
+        outcome{{{"a", line::continued}, {"b", 0}}, false});
+}
