@@ -487,8 +487,8 @@ TEST_CASE("comparisons look at the instant, not at the offset it was written in"
   CHECK(c >= a);
   CHECK(make(-1, 999999999) < make(0, 0));
 #if SANDLOG_HAS_CPP20
-  CHECK((a <=> b) == 0);
-  CHECK((a <=> c) < 0);
+  CHECK((a <=> b) == std::strong_ordering::equal);
+  CHECK((a <=> c) == std::strong_ordering::less);
 #endif
 }
 
