@@ -73,11 +73,24 @@ inline parse_result parse_timestamped(const char* p, const char* end, log_record
 
 // `<ts> <stdout|stderr> <P|F>[:tag...] <message>`, the message possibly empty
 // (with or without its separating space).
-inline parse_result parse_cri(const char* p, const char* end, log_record& r,
+SANDLOG_FORCE_INLINE parse_result parse_cri(const char* p, const char* end, log_record& r,
                               const timestamp_options& opts) noexcept {
   parse_result t = parse_timestamp(p, end, r.time, opts);
   if (!t) return t;
   p = t.ptr;
+  if (SANDLOG_LIKELY(end - p >= 8)) {
+    // The common case in one compare: " stdout " or " stderr ".
+    std::uint64_t word;
+    std::memcpy(&word, p, 8);
+    std::uint64_t out_word, err_word;
+    std::memcpy(&out_word, " stdout ", 8);
+    std::memcpy(&err_word, " stderr ", 8);
+    if (word == out_word || word == err_word) {
+      r.stream = word == out_word ? stream_kind::out : stream_kind::err;
+      p += 8;
+      goto tag;
+    }
+  }
   if (p == end || *p != ' ') return {p, error::missing_space};
   ++p;
   if (end - p < 6) return {p, error::bad_stream};
@@ -94,6 +107,7 @@ inline parse_result parse_cri(const char* p, const char* end, log_record& r,
     return {p, p == end ? error::missing_space : error::bad_stream};
   }
   ++p;
+tag:
   if (p == end || (*p != 'P' && *p != 'F')) return {p, error::bad_cri_tag};
   r.partial = *p == 'P';
   ++p;
