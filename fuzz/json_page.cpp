@@ -1,0 +1,80 @@
+// Fuzzes event_decoder: never crashes; the verdict and the entries are the
+// same whatever bytes follow the input in memory; every entry's timestamp
+// formats and parses back to the same instant.
+#include <sandlog/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "fuzz_util.hpp"
+
+namespace {
+
+struct outcome {
+  sandlog::json_result result;
+  std::vector<std::pair<sandlog::timestamp, std::string>> entries;
+};
+
+outcome decode(sandlog::event_decoder& d, std::string_view bytes) {
+  outcome o;
+  o.result = d.decode_page(bytes, [&](const sandlog::log_entry& e) {
+    o.entries.emplace_back(e.time, std::string(e.line));
+  });
+  SANDLOG_FUZZ_ASSERT(o.result.entries == o.entries.size());
+  return o;
+}
+
+void check_round_trip(const sandlog::timestamp& t) {
+  char buf[sandlog::max_timestamp_chars];
+  sandlog::format_options opts;
+  opts.fraction = sandlog::fraction_digits::nano;
+  opts.offset = sandlog::zone::stored;
+  const char* end = sandlog::format_timestamp(t, buf, opts);
+  SANDLOG_FUZZ_ASSERT(end != nullptr);
+  sandlog::timestamp back;
+  SANDLOG_FUZZ_ASSERT(sandlog::parse_timestamp(buf, end, back).ptr == end);
+  SANDLOG_FUZZ_ASSERT(back == t && back.offset_minutes == t.offset_minutes);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  sandlog_fuzz::input in(data, size);
+  const std::uint8_t choice = in.byte();
+  sandlog::json_options opts;
+  opts.shape = static_cast<sandlog::page_shape>(choice % 4);
+  if (choice & 0x10) opts.max_entries = 3;
+  if (choice & 0x20) opts.max_depth = 8;
+  const std::string_view payload = in.rest();
+
+  const sandlog_fuzz::exact_buffer exact(payload);
+  std::string garbage(payload);
+  garbage += "]}\"\\\n{\"logs\":[1e999 true \xff";
+  garbage.append(80, '"');
+
+  sandlog::event_decoder d(opts);
+  const outcome a = decode(d, exact.view());
+  const outcome b = decode(d, std::string_view(garbage.data(), payload.size()));
+  SANDLOG_FUZZ_ASSERT(a.result.ec == b.result.ec);
+  SANDLOG_FUZZ_ASSERT(a.result.field == b.result.field);
+  SANDLOG_FUZZ_ASSERT(a.entries.size() == b.entries.size());
+  for (std::size_t i = 0; i < a.entries.size(); ++i) {
+    SANDLOG_FUZZ_ASSERT(a.entries[i].first == b.entries[i].first);
+    SANDLOG_FUZZ_ASSERT(a.entries[i].second == b.entries[i].second);
+    check_round_trip(a.entries[i].first);
+  }
+  SANDLOG_FUZZ_ASSERT(a.entries.size() <= opts.max_entries);
+
+  sandlog::log_record ra, rb;
+  const sandlog::json_result da = d.decode_docker_json(exact.view(), ra);
+  const std::string ma(ra.message);
+  const sandlog::json_result db =
+      d.decode_docker_json(std::string_view(garbage.data(), payload.size()), rb);
+  SANDLOG_FUZZ_ASSERT(da.ec == db.ec && da.field == db.field);
+  if (da) {
+    SANDLOG_FUZZ_ASSERT(ma == rb.message && ra.partial == rb.partial && ra.stream == rb.stream);
+    SANDLOG_FUZZ_ASSERT(ra.time == rb.time);
+    check_round_trip(ra.time);
+  }
+  return 0;
+}
