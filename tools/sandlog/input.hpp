@@ -1,0 +1,274 @@
+// sandlog CLI: reading inputs — files or standard input in 1 MiB read(2)
+// chunks, format detection from the first lines, --follow, JSON pages.
+#ifndef SANDLOG_CLI_INPUT_HPP
+#define SANDLOG_CLI_INPUT_HPP
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <sandlog/json.hpp>
+#include <sandlog/record.hpp>
+
+#include "decoder.hpp"
+#include "options.hpp"
+#include "out_buffer.hpp"
+#include "progress.hpp"
+#include "report.hpp"
+
+namespace sandlog_cli {
+
+inline constexpr std::size_t read_size = std::size_t{1} << 20;
+
+// Set by SIGINT/SIGTERM while following.
+inline volatile std::sig_atomic_t stop_requested = 0;
+
+extern "C" inline void on_stop_signal(int) { stop_requested = 1; }
+
+// Installs the handler without SA_RESTART, so a blocked read(2) returns.
+inline void catch_stop_signals() {
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+// An open input; closes it unless it is standard input.
+struct input_file {
+  int fd = -1;
+  std::string name;  // as given, or "<stdin>"
+  bool regular = false;
+  std::uint64_t size = 0;
+
+  bool open(const std::string& path) {
+    if (path == "-") {
+      fd = 0;
+      name = "<stdin>";
+    } else {
+      fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+      name = path;
+      if (fd < 0) return false;
+    }
+    struct stat st {};
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+      regular = true;
+      size = static_cast<std::uint64_t>(st.st_size);
+    }
+    return true;
+  }
+  ~input_file() {
+    if (fd > 0) ::close(fd);
+  }
+};
+
+// read(2) retrying EINTR unless a stop was requested. -1 on error.
+inline ssize_t read_some(int fd, char* buf, std::size_t n) {
+  for (;;) {
+    const ssize_t r = ::read(fd, buf, n);
+    if (r >= 0 || errno != EINTR || stop_requested) return r;
+  }
+}
+
+inline void io_error(std::string_view name, int err) {
+  std::fprintf(stderr, "sandlog: %.*s: %s\n", static_cast<int>(name.size()), name.data(),
+               std::strerror(err));
+}
+
+// Whether a body starts like a JSON page: `{`, or `[` then `{` or `]` (a
+// bracketed line has a digit after its `[`).
+inline bool looks_like_page(std::string_view body) noexcept {
+  auto skip = [&](std::size_t i) {
+    while (i < body.size() && (body[i] == ' ' || body[i] == '\t' || body[i] == '\n' || body[i] == '\r'))
+      ++i;
+    return i;
+  };
+  const std::size_t i = skip(0);
+  if (i == body.size()) return false;
+  if (body[i] == '{') return true;
+  if (body[i] != '[') return false;
+  const std::size_t j = skip(i + 1);
+  return j == body.size() || body[j] == '{' || body[j] == ']';
+}
+
+// What the first bytes of an input are: a JSON page ("lifecycle-json", when
+// `page` is set) or a line format. A first line that is a whole Docker
+// json-file object means docker-json.
+inline sandlog::log_format detect(std::string_view head, bool at_eof, bool& page) {
+  const std::string_view first = head.substr(0, head.find('\n'));
+  page = looks_like_page(head) &&
+         !(sandlog::detect_format(first) == sandlog::log_format::docker_json &&
+           first.find("\"log\"") != std::string_view::npos &&
+           first.find("\"logs\"") == std::string_view::npos);
+  if (page) return sandlog::log_format::raw;
+  sandlog::format_detector det;
+  std::size_t at = 0;
+  while (at < head.size() && !det.settled()) {
+    const std::size_t end = head.find('\n', at);
+    if (end == std::string_view::npos) {
+      if (at_eof) det.add(head.substr(at));
+      break;
+    }
+    std::string_view ln = head.substr(at, end - at);
+    if (!ln.empty() && ln.back() == '\r') ln.remove_suffix(1);
+    det.add(ln);
+    at = end + 1;
+  }
+  return det.format();
+}
+
+// Reads a whole JSON page (bounded by the decoder's document limit) and
+// feeds its entries to dec. Returns false on an I/O error.
+inline bool read_page(input_file& in, std::string& body, decoder& dec, bool& bad) {
+  char buf[1 << 16];
+  for (;;) {
+    const ssize_t r = read_some(in.fd, buf, sizeof buf);
+    if (r < 0) return io_error(in.name, errno), false;
+    if (r == 0) break;
+    body.append(buf, static_cast<std::size_t>(r));
+    if (body.size() > (std::size_t{64} << 20)) break;  // the decoder reports json_too_large
+  }
+  dec.stats().bytes += body.size();
+  sandlog::event_decoder json;
+  const sandlog::json_result res =
+      json.decode_page(body, [&](const sandlog::log_entry& e) { dec.take_entry(e); });
+  if (!res) {
+    const std::string_view msg = sandlog::to_string(res.ec);
+    std::fprintf(stderr, "sandlog: %s: entry %zu%s%.*s: %.*s\n", in.name.c_str(), res.entries + 1,
+                 res.field.empty() ? "" : " field ", static_cast<int>(res.field.size()),
+                 res.field.data(), static_cast<int>(msg.size()), msg.data());
+    ++dec.stats().malformed[static_cast<std::size_t>(res.ec)];
+    bad = true;
+  }
+  return true;
+}
+
+// Decodes every input in order on this thread. Returns the exit status.
+inline int run_sequential(const options& opt, const render_options& ro, run_stats& total) {
+  decoder dec(opt, ro);
+  out_buffer out;
+  std::unique_ptr<char[]> buf(new char[read_size]);
+  int status = exit_ok;
+  bool bad = false;
+  if (opt.follow) catch_stop_signals();
+  auto flush = [&]() -> bool {
+    if (out.flush(1)) return true;
+    io_error("standard output", errno);
+    status = exit_io;
+    return false;
+  };
+  for (const std::string& path : opt.files) {
+    input_file in;
+    if (!in.open(path)) {
+      io_error(path, errno);
+      status = exit_io;
+      continue;
+    }
+    // The first bytes decide the format: at least 4 lines if a regular file
+    // has them; from a pipe, what the first read brings.
+    std::size_t have = 0;
+    bool eof = false;
+    for (;;) {
+      const ssize_t r = read_some(in.fd, buf.get() + have, read_size - have);
+      if (r < 0) {
+        io_error(in.name, errno);
+        status = exit_io;
+        eof = true;
+        break;
+      }
+      if (r == 0) {
+        eof = true;
+        break;
+      }
+      have += static_cast<std::size_t>(r);
+      std::size_t lines = 0;
+      for (std::size_t i = 0; i < have && lines < 4; ++i) lines += buf[i] == '\n';
+      if (!in.regular || lines >= 4 || have == read_size) break;
+    }
+    bool page = opt.lifecycle_json;
+    sandlog::log_format format = sandlog::log_format::raw;
+    if (opt.format) {
+      format = *opt.format;
+    } else if (!page) {
+      format = detect({buf.get(), have}, eof, page);
+    }
+    dec.start(format, out);
+    if (page) {
+      std::string body(buf.get(), have);
+      if (!read_page(in, body, dec, bad)) status = exit_io;
+      continue;
+    }
+    progress_bar bar(opt.progress && !opt.follow && in.regular, in.size);
+    std::uint64_t offset = have;
+    bool tail_done = false;
+    for (;;) {
+      if (have != 0) {
+        dec.feed({buf.get(), have});
+        if (!dec.errors().empty()) {
+          bad = true;
+          report_errors(in.name, dec.errors());
+        }
+        if (dec.stopped()) break;
+        if (out.full() && !flush()) return status;
+        bar.update(offset);
+      }
+      if (eof) {
+        if (!opt.follow || !in.regular || stop_requested) break;
+        // Following: print what --tail kept, then wait for the file to grow.
+        if (!tail_done) {
+          dec.flush_tail();
+          tail_done = true;
+        }
+        if (!flush()) return status;
+        std::timespec nap{0, 100 * 1000 * 1000};
+        nanosleep(&nap, nullptr);
+        if (stop_requested) break;
+        struct stat st {};
+        if (fstat(in.fd, &st) == 0 && static_cast<std::uint64_t>(st.st_size) < offset) {
+          std::fprintf(stderr, "sandlog: %s: file truncated; reading from the start\n",
+                       in.name.c_str());
+          lseek(in.fd, 0, SEEK_SET);
+          offset = 0;
+        }
+        eof = false;
+      }
+      const ssize_t r = read_some(in.fd, buf.get(), read_size);
+      if (r < 0) {
+        if (errno == EINTR) break;  // stopped by a signal
+        io_error(in.name, errno);
+        status = exit_io;
+        break;
+      }
+      have = static_cast<std::size_t>(r);
+      offset += have;
+      eof = r == 0;
+      if (opt.follow && !in.regular && eof) break;  // a pipe's writer closed it
+      if (opt.follow && have != 0 && have < read_size && !flush()) return status;
+    }
+    dec.finish();
+    if (!dec.errors().empty()) {
+      bad = true;
+      report_errors(in.name, dec.errors());
+    }
+    if (dec.stopped()) break;
+  }
+  dec.flush_tail();
+  flush();
+  total.add(dec.stats());
+  if (status == exit_ok && bad) status = exit_malformed;
+  return status;
+}
+
+}  // namespace sandlog_cli
+
+#endif  // SANDLOG_CLI_INPUT_HPP

@@ -1,0 +1,52 @@
+// sandlog: read container and sandbox logs from the command line.
+// `sandlog --help` and docs/cli.md describe it.
+#include <string>
+
+#include "decoder.hpp"
+#include "input.hpp"
+#include "lifecycle_audit.hpp"
+#include "options.hpp"
+#include "parallel.hpp"
+#include "progress.hpp"
+#include "report.hpp"
+
+namespace sandlog_cli {
+
+// --jobs applies to one regular file read to its end, without --tail (which
+// needs the records in order through one buffer); otherwise one thread.
+inline int run_records(const options& opt) {
+  render_options ro;
+  ro.mode = opt.output;
+  ro.timestamps = *opt.timestamps;
+  ro.utc = opt.utc;
+  run_stats total;
+  const double start = monotonic_seconds();
+  int status = -1;
+  if (opt.jobs > 1 && opt.files.size() == 1 && !opt.follow && !opt.tail && !opt.lifecycle_json) {
+    input_file in;
+    if (in.open(opt.files[0]) && in.regular) {
+      // The format comes from the head of the file, as with one thread.
+      std::string head(64 * 1024, '\0');
+      const ssize_t n = pread_full(in.fd, &head[0], head.size(), 0);
+      if (n >= 0) {
+        head.resize(static_cast<std::size_t>(n));
+        bool page = false;
+        const sandlog::log_format format =
+            opt.format ? *opt.format : detect(head, head.size() == in.size, page);
+        if (!page) status = run_parallel(opt, ro, in, format, total);
+      }
+    }
+  }
+  if (status < 0) status = run_sequential(opt, ro, total);
+  if (opt.stats) report_stats(total, monotonic_seconds() - start);
+  return status;
+}
+
+}  // namespace sandlog_cli
+
+int main(int argc, char** argv) {
+  sandlog_cli::options opt;
+  const int early = sandlog_cli::parse_options(argc, argv, opt);
+  if (early >= 0) return early;
+  return opt.lifecycle ? sandlog_cli::run_lifecycle(opt) : sandlog_cli::run_records(opt);
+}

@@ -1,0 +1,96 @@
+// sandlog CLI: one record as a line of text, NDJSON or its bare message.
+#ifndef SANDLOG_CLI_RENDER_HPP
+#define SANDLOG_CLI_RENDER_HPP
+
+#include <cstring>
+#include <string_view>
+
+#include <sandlog/record.hpp>
+#include <sandlog/timestamp.hpp>
+
+#include "json_escape.hpp"
+#include "options.hpp"
+#include "out_buffer.hpp"
+
+namespace sandlog_cli {
+
+inline std::string_view stream_name(sandlog::stream_kind k) noexcept {
+  return k == sandlog::stream_kind::out ? "stdout" : k == sandlog::stream_kind::err ? "stderr" : "";
+}
+
+// How records are written; fixed for a run.
+struct render_options {
+  output_mode mode = output_mode::text;
+  bool timestamps = true;
+  bool utc = false;
+};
+
+// Appends the time of r: its text as written (`written`, when not empty and
+// not --utc), else formatted (--utc: UTC with 9 fraction digits, so the
+// column has a fixed width and sorts as text; otherwise in the offset it was
+// written in, shortest fraction, as Docker writes it).
+inline void append_time(out_buffer& out, const sandlog::log_record& r, std::string_view written,
+                        const render_options& ro) {
+  if (!ro.utc && !written.empty()) return out.append(written);
+  sandlog::format_options fo;
+  fo.fraction = ro.utc ? sandlog::fraction_digits::nano : sandlog::fraction_digits::shortest;
+  fo.offset = ro.utc ? sandlog::zone::utc : sandlog::zone::stored;
+  char* p = out.reserve(sandlog::max_timestamp_chars);
+  char* end = sandlog::format_timestamp(r.time, p, fo);
+  if (end != nullptr) out.commit(end);
+}
+
+// Appends r as one '\n'-terminated line in the chosen mode. `written` is the
+// timestamp's text in the input (empty when not available).
+inline void render(out_buffer& out, const sandlog::log_record& r, std::string_view written,
+                   const render_options& ro) {
+  const bool time = ro.timestamps && r.has_time;
+  switch (ro.mode) {
+    case output_mode::raw:
+      if (time) {
+        append_time(out, r, written, ro);
+        out.push(' ');
+      }
+      break;
+    case output_mode::text:
+      if (time) {
+        append_time(out, r, written, ro);
+        out.push(' ');
+      }
+      if (r.stream != sandlog::stream_kind::unknown) {
+        out.append(stream_name(r.stream));
+        out.push(' ');
+      }
+      break;
+    case output_mode::ndjson:
+      out.push('{');
+      if (ro.timestamps) {
+        if (r.has_time) {
+          out.append("\"time\":\"");
+          append_time(out, r, written, ro);
+          out.append("\",");
+        } else {
+          out.append("\"time\":null,");
+        }
+      }
+      if (r.stream == sandlog::stream_kind::unknown) {
+        out.append("\"stream\":null");
+      } else {
+        out.append("\"stream\":\"");
+        out.append(stream_name(r.stream));
+        out.push('"');
+      }
+      out.append(r.partial ? ",\"partial\":true,\"message\":" : ",\"partial\":false,\"message\":");
+      append_json_string(out, r.message);
+      out.append("}\n");
+      return;
+  }
+  char* p = out.reserve(r.message.size() + 1);
+  if (!r.message.empty()) std::memcpy(p, r.message.data(), r.message.size());
+  p[r.message.size()] = '\n';
+  out.commit(p + r.message.size() + 1);
+}
+
+}  // namespace sandlog_cli
+
+#endif  // SANDLOG_CLI_RENDER_HPP
