@@ -413,6 +413,19 @@ SANDLOG_FORCE_INLINE std::uint64_t load8(const char* p) noexcept {
   return v;
 }
 
+// Six bytes at p in the low bits of a little-endian word, the top two zero.
+SANDLOG_FORCE_INLINE std::uint64_t load6(const char* p) noexcept {
+  std::uint32_t lo;
+  std::uint16_t hi;
+  std::memcpy(&lo, p, 4);
+  std::memcpy(&hi, p + 4, 2);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  lo = __builtin_bswap32(lo);
+  hi = __builtin_bswap16(hi);
+#endif
+  return lo | (std::uint64_t{hi} << 32);
+}
+
 // The 8-byte shape of a field group: 'd' where a digit goes, else the literal
 // byte. shape_word puts '0' where a digit goes; digit_mask 0xFF there.
 constexpr std::uint64_t shape_word(const char (&shape)[9], bool digits_only) noexcept {
@@ -541,12 +554,15 @@ SANDLOG_FORCE_INLINE bool parse_fast(const char* first, const char* last, timest
   if ((*p | 0x20) == 'z') {
     ++p;
   } else {
-    if (last - p < 6 || (*p != '+' && *p != '-') || p[3] != ':' || !is_digit(p[1]) ||
-        !is_digit(p[2]) || !is_digit(p[4]) || !is_digit(p[5]))
-      return false;
-    const int oh = (p[1] - '0') * 10 + (p[2] - '0');
-    const int om = (p[4] - '0') * 10 + (p[5] - '0');
-    if (oh > 23 || om > 59) return false;
+    if (last - p < 6 || (*p != '+' && *p != '-')) return false;
+    // "±HH:MM" checked like the fixed fields, with the sign byte cleared.
+    constexpr char offset_shape[9] = {0, 'd', 'd', ':', 'd', 'd', 0, 0, 0};
+    std::uint64_t off_bad = 0;
+    const std::uint64_t t = match8<shape_word(offset_shape, false), shape_word(offset_shape, true)>(
+        load6(p) & ~std::uint64_t{0xFF}, off_bad);
+    const std::uint64_t u = pairs(t);
+    const int oh = static_cast<int>(byte_at(u, 1)), om = static_cast<int>(byte_at(u, 4));
+    if ((off_bad != 0) | (oh > 23) | (om > 59)) return false;
     offset = *p == '-' ? -(oh * 60 + om) : oh * 60 + om;
     p += 6;
   }
@@ -591,8 +607,11 @@ inline bool to_unix_nanos(const timestamp& ts, std::int64_t& out) noexcept {
   if (ts.nanos >= 1000000000u || ts.seconds > max_s || ts.seconds < min_s) return false;
   if (ts.seconds == max_s && ts.nanos > 854775807u) return false;
   if (ts.seconds == min_s && ts.nanos < 145224192u) return false;
-  // Adding the (negative) remainder to (seconds + 1) * 10^9 never leaves int64.
-  out = (ts.seconds + 1) * 1000000000 - static_cast<std::int64_t>(1000000000u - ts.nanos);
+  // Before the epoch, seconds * 10^9 alone may fall below INT64_MIN although
+  // the sum does not: start from the next second and step back instead.
+  out = ts.seconds >= 0
+            ? ts.seconds * 1000000000 + static_cast<std::int64_t>(ts.nanos)
+            : (ts.seconds + 1) * 1000000000 - static_cast<std::int64_t>(1000000000u - ts.nanos);
   return true;
 }
 
