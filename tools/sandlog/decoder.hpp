@@ -76,7 +76,7 @@ class decoder {
       : opt_(opt), ro_(ro), splitter_(line_opts()) {
     window_.since = opt.since;
     window_.until = opt.until;
-    if (opt.tail) tail_ = std::make_unique<sandlog::tail_buffer>(*opt.tail, tail_bytes);
+    if (opt.tail && *opt.tail != 0) tail_ = std::make_unique<sandlog::tail_buffer>(*opt.tail, tail_bytes);
   }
 
   // Starts an input (a file, or a --jobs block): line numbers from 1.
@@ -118,6 +118,7 @@ class decoder {
 
   // Writes out what --tail kept, oldest first.
   void flush_tail() {
+    drop_all_ = false;
     if (!tail_) return;
     if (const std::uint64_t short_by = tail_shortfall())
       std::fprintf(stderr, "sandlog: --tail: %llu fewer records kept (64 MiB bound)\n",
@@ -225,6 +226,7 @@ class decoder {
   void emit_with(const sandlog::log_record& r, std::string_view ts) {
     if (opt_.stream && r.stream != *opt_.stream) return;
     if (!window_.accepts(r)) return;
+    if (SANDLOG_UNLIKELY(drop_all_)) return;
     ++stats_.records[static_cast<std::size_t>(r.stream) % 3];
     if (SANDLOG_LIKELY(!tail_)) return render(*out_, r, ts, ro_);
     scratch_.clear();
@@ -249,6 +251,7 @@ class decoder {
   std::unique_ptr<sandlog::event_decoder> json_;
   std::unique_ptr<sandlog::tail_buffer> tail_;
   std::uint64_t tail_seen_ = 0;
+  bool drop_all_ = opt_.tail && *opt_.tail == 0;  // --tail 0 until --follow goes on
   out_buffer* out_ = nullptr;
   out_buffer scratch_;
   std::vector<error_note> errors_;

@@ -106,10 +106,13 @@ inline bool looks_like_page(std::string_view body) noexcept {
 // json-file object means docker-json.
 inline sandlog::log_format detect(std::string_view head, bool at_eof, bool& page) {
   const std::string_view first = head.substr(0, head.find('\n'));
-  page = looks_like_page(head) &&
-         !(sandlog::detect_format(first) == sandlog::log_format::docker_json &&
-           first.find("\"log\"") != std::string_view::npos &&
-           first.find("\"logs\"") == std::string_view::npos);
+  if (sandlog::detect_format(first) == sandlog::log_format::docker_json &&
+      first.find("\"log\"") != std::string_view::npos &&
+      first.find("\"logs\"") == std::string_view::npos) {
+    page = false;
+    return sandlog::log_format::docker_json;
+  }
+  page = looks_like_page(head);
   if (page) return sandlog::log_format::raw;
   sandlog::format_detector det;
   std::size_t at = 0;
