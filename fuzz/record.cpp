@@ -1,0 +1,85 @@
+// parse_record across every format, detect_format and format_detector.
+// Invariants: success consumes the whole line and the message is a sub-view
+// of it; failure leaves the record untouched; a parsed timestamp formats and
+// parses back to itself; the format detect_format names parses the line.
+#include <sandlog/record.hpp>
+
+#include "fuzz_util.hpp"
+
+namespace {
+
+bool untouched(const sandlog::log_record& r) {
+  return r.time.seconds == -1 && r.time.nanos == 1 && !r.has_time &&
+         r.stream == sandlog::stream_kind::unknown && !r.partial && r.message.data() == nullptr;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  sandlog_fuzz::input in(data, size);
+  const std::uint8_t choice = in.byte();
+  sandlog::timestamp_options opts;
+  opts.grammar = (choice & 8) ? sandlog::syntax::iso8601 : sandlog::syntax::rfc3339;
+  const sandlog_fuzz::exact_buffer buf(in.rest());
+  const std::string_view line = buf.view();
+
+  for (unsigned f = 0; f <= 5; ++f) {  // 5 is out of range on purpose
+    const auto format = static_cast<sandlog::log_format>(f);
+    sandlog::log_record r;
+    r.time.seconds = -1;
+    r.time.nanos = 1;
+    const sandlog::parse_result res = sandlog::parse_record(line, format, r, opts);
+    SANDLOG_FUZZ_ASSERT(res.ptr >= line.data() && res.ptr <= line.data() + line.size());
+    if (!res) {
+      SANDLOG_FUZZ_ASSERT(untouched(r));
+      SANDLOG_FUZZ_ASSERT(f != 0);  // raw never fails
+      continue;
+    }
+    SANDLOG_FUZZ_ASSERT(res.ptr == line.data() + line.size());
+    SANDLOG_FUZZ_ASSERT(r.message.data() >= line.data());
+    SANDLOG_FUZZ_ASSERT(r.message.data() + r.message.size() == line.data() + line.size());
+    SANDLOG_FUZZ_ASSERT(r.has_time == (f != 0));
+    SANDLOG_FUZZ_ASSERT((r.stream != sandlog::stream_kind::unknown) == (f == 2));
+    if (r.has_time) {
+      char text[sandlog::max_timestamp_chars];
+      sandlog::format_options fo;
+      fo.fraction = sandlog::fraction_digits::nano;
+      fo.offset = sandlog::zone::stored;
+      const char* end = sandlog::format_timestamp(r.time, text, fo);
+      SANDLOG_FUZZ_ASSERT(end > text && end <= text + sizeof text);
+      sandlog::timestamp back;
+      const sandlog::parse_result again = sandlog::parse_timestamp(text, end, back);
+      SANDLOG_FUZZ_ASSERT(again && again.ptr == end);
+      SANDLOG_FUZZ_ASSERT(back == r.time);
+      SANDLOG_FUZZ_ASSERT(back.offset_minutes == r.time.offset_minutes);
+    }
+  }
+
+  const sandlog::log_format guess = sandlog::detect_format(line, opts);
+  if (guess != sandlog::log_format::docker_json) {
+    sandlog::log_record r;
+    SANDLOG_FUZZ_ASSERT(sandlog::parse_record(line, guess, r, opts));
+  } else {
+    SANDLOG_FUZZ_ASSERT(!line.empty() && line.front() == '{');
+  }
+
+  // The detector over the input's lines never settles on a format that one
+  // of the lines it used fails to parse.
+  sandlog::format_detector detector(1 + (choice & 7), opts);
+  std::vector<std::string_view> used;
+  std::string_view rest = line;
+  while (!rest.empty() && !detector.settled()) {
+    const std::size_t nl = rest.find('\n');
+    const std::string_view one = rest.substr(0, nl);
+    detector.add(one);
+    if (!one.empty()) used.push_back(one);
+    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+  }
+  const sandlog::log_format settled = detector.format();
+  if (settled != sandlog::log_format::docker_json)
+    for (std::string_view one : used) {
+      sandlog::log_record r;
+      SANDLOG_FUZZ_ASSERT(sandlog::parse_record(one, settled, r, opts));
+    }
+  return 0;
+}
