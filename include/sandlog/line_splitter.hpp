@@ -458,36 +458,64 @@ class line_splitter {
     }
     // Hot loop: every line starts in this chunk. Each block of 64 bytes
     // becomes a mask; each set bit ends one line.
+    std::uint64_t lines = 0;
     const char* block = p;
-    while (end - block >= 64) {
-      std::uint64_t mask = detail::terminator_mask<E>(block);
-      while (mask != 0) {
-        const char* t = block + detail::lowest_bit(mask);
-        mask &= mask - 1;
-        if (E == line_ending::any && t < p) continue;  // the '\n' of a "\r\n" pair
-        if (!end_line<E>(p, t, end, sink)) return error::line_too_long;
-      }
+    bool ok = true;
+    while (ok && end - block >= 64) {
+      ok = lines_in_block<E>(detail::terminator_mask<E>(block), block, p, end, lines, sink);
       block += 64;
     }
-    if (block != end) {
-      std::uint64_t mask =
-          detail::terminator_mask_partial<E>(block, static_cast<std::size_t>(end - block));
-      while (mask != 0) {
-        const char* t = block + detail::lowest_bit(mask);
-        mask &= mask - 1;
-        if (E == line_ending::any && t < p) continue;
-        if (!end_line<E>(p, t, end, sink)) return error::line_too_long;
-      }
+    if (ok && block != end) {
+      const auto left = static_cast<std::size_t>(end - block);
+      ok = lines_in_block<E>(detail::terminator_mask_partial<E>(block, left), block, p, end, lines,
+                             sink);
     }
+    stats_.lines += lines;
+    if (!ok) return error::line_too_long;
     return p < end ? tail<E>(p, end, sink) : error::ok;
   }
 
-  // Ends the line [p, t) at the terminator byte *t and moves p past the
-  // terminator (for "\r" under `any`, past a "\n" that follows in this chunk,
-  // or remembers to swallow one at the start of the next).
+  // Delivers the lines ended by the terminators in `mask` (bit i: block[i]).
+  // Every line here starts in the chunk at p, with nothing carried or being
+  // skipped, so the usual line is a view and a sink call.
   template <line_ending E, class Sink>
-  SANDLOG_FORCE_INLINE bool end_line(const char*& p, const char* t, const char* end, Sink& sink) {
-    std::size_t n = static_cast<std::size_t>(t - p);
+  SANDLOG_FORCE_INLINE bool lines_in_block(std::uint64_t mask, const char* block, const char*& p,
+                                           const char* end, std::uint64_t& lines, Sink& sink) {
+    const std::size_t max = options_.max_line;
+    while (mask != 0) {
+      const char* t = block + detail::lowest_bit(mask);
+      mask &= mask - 1;
+      if (E == line_ending::any && t < p) continue;  // the '\n' of a "\r\n" pair
+      std::size_t n = 0;
+      const char* start = p;
+      p = past_terminator<E>(p, t, end, n);
+      if (SANDLOG_LIKELY(n <= max)) {
+        sink(line{std::string_view(start, n), 0});
+        ++lines;
+      } else if (!take(start, n, true, 0, sink)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // Ends the open line at the terminator byte *t and moves p past it.
+  template <line_ending E, class Sink>
+  bool end_line(const char*& p, const char* t, const char* end, Sink& sink) {
+    std::size_t n = 0;
+    const char* start = p;
+    p = past_terminator<E>(p, t, end, n);
+    return take(start, n, true, 0, sink);
+  }
+
+  // For the line [p, t) ended by the terminator byte *t: sets n to its
+  // length without the terminator and returns where the next line starts.
+  // Under `any`, a "\r" also takes a "\n" that follows it in this chunk, or
+  // leaves a note to swallow one at the start of the next.
+  template <line_ending E>
+  SANDLOG_FORCE_INLINE const char* past_terminator(const char* p, const char* t, const char* end,
+                                                   std::size_t& n) noexcept {
+    n = static_cast<std::size_t>(t - p);
     const char* next = t + 1;
     if (E == line_ending::crlf_or_lf) {
       if (n != 0 && t[-1] == '\r') --n;
@@ -498,14 +526,7 @@ class line_splitter {
         ++next;
       }
     }
-    const char* start = p;
-    p = next;
-    if (SANDLOG_LIKELY(n <= options_.max_line && !skipping_ && carry_.empty())) {
-      sink(line{std::string_view(start, n), 0});
-      ++stats_.lines;
-      return true;
-    }
-    return take(start, n, true, 0, sink);
+    return next;
   }
 
   // Keeps [p, end), which holds no terminator, as part of the open line.
