@@ -4,6 +4,7 @@
 # unterminated last line is delivered).
 set -u
 sandlog=$1
+case $sandlog in /*) ;; *) sandlog=$(pwd)/$sandlog ;; esac
 tmp=${TMPDIR:-/tmp}/sandlog-follow.$$
 mkdir -p "$tmp"
 trap 'rm -rf "$tmp"' EXIT

@@ -8,6 +8,7 @@
 # measured time and throughput is left out.
 set -u
 sandlog=$1
+case $sandlog in /*) ;; *) sandlog=$(pwd)/$sandlog ;; esac
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here/../.."
 SANDLOG_NOW=2026-02-20T14:31:00Z
