@@ -16,8 +16,9 @@
 // destruction.
 //
 // What is accepted, precisely (docs/json.md has the rationale):
-//   - the whole input must be valid JSON; invalid UTF-8, a cut-off body or
-//     nesting deeper than max_depth fails before any entry is delivered;
+//   - the whole document must be valid JSON; invalid UTF-8, a cut-off body or
+//     nesting deeper than max_depth fails before any entry is delivered (in
+//     NDJSON each line is a document, so earlier lines are delivered);
 //   - a document that is valid JSON delivers each entry in order and stops at
 //     the first bad one: entries before it are delivered, none after it;
 //   - unknown members are ignored (their values are still validated);
