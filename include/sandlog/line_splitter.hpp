@@ -19,6 +19,7 @@
 #include <string_view>
 
 #include "config.hpp"
+#include "detail/bits.hpp"
 #include "error.hpp"
 
 #if SANDLOG_HAS_SSE2
@@ -143,16 +144,6 @@ SANDLOG_FORCE_INLINE std::uint64_t terminator_mask_partial(const char* p, std::s
   char block[64] = {};
   std::memcpy(block, p, n);
   return terminator_mask<E>(block) & ((std::uint64_t{1} << n) - 1);
-}
-
-SANDLOG_FORCE_INLINE unsigned lowest_bit(std::uint64_t mask) noexcept {
-#if defined(__GNUC__) || defined(__clang__)
-  return static_cast<unsigned>(__builtin_ctzll(mask));
-#else
-  unsigned i = 0;
-  while ((mask & 1) == 0) mask >>= 1, ++i;
-  return i;
-#endif
 }
 
 // The first byte in [p, end) that may end a line under E, or end.
@@ -462,7 +453,17 @@ class line_splitter {
     const char* block = p;
     bool ok = true;
     while (ok && end - block >= 64) {
-      ok = lines_in_block<E>(detail::terminator_mask<E>(block), block, p, end, lines, sink);
+      const std::uint64_t mask = detail::terminator_mask<E>(block);
+      if (E != line_ending::any && mask == 0 && end - block >= 128 &&
+          detail::terminator_mask<E>(block + 64) == 0) {
+        // 128 bytes without a terminator: a long line. The C library's
+        // memchr (vectorised, with the widest instructions the CPU has,
+        // chosen at run time) crosses the rest of it faster than our blocks.
+        const void* t = std::memchr(block + 128, '\n', static_cast<std::size_t>(end - block - 128));
+        block = t == nullptr ? end : static_cast<const char*>(t);
+        continue;
+      }
+      ok = lines_in_block<E>(mask, block, p, end, lines, sink);
       block += 64;
     }
     if (ok && block != end) {

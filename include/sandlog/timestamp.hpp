@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "config.hpp"
+#include "detail/bits.hpp"
 #include "error.hpp"
 
 #if SANDLOG_HAS_CPP20
@@ -465,19 +466,6 @@ SANDLOG_FORCE_INLINE std::uint32_t eight_digits(std::uint64_t t) noexcept {
   return static_cast<std::uint32_t>(((t & 0x0000FFFF0000FFFFu) * 42949672960001u) >> 32);
 }
 
-// Index of the lowest set bit of a non-zero word.
-SANDLOG_FORCE_INLINE int lowest_bit(std::uint64_t v) noexcept {
-#if defined(__GNUC__) || defined(__clang__)
-  return __builtin_ctzll(v);
-#else
-  int n = 0;
-  while ((v & 1) == 0) {
-    v >>= 1;
-    ++n;
-  }
-  return n;
-#endif
-}
 
 // days_from_civil for years 0..9999, kept non-negative so no division rounds.
 SANDLOG_FORCE_INLINE std::int64_t days_from_civil_0_9999(unsigned y, unsigned m, unsigned d) noexcept {
@@ -527,7 +515,7 @@ SANDLOG_FORCE_INLINE bool parse_fast(const char* first, const char* last, timest
       const std::uint64_t nondigit =
           (t & 0xF0F0F0F0F0F0F0F0u) | ((t + 0x0606060606060606u) & 0xF0F0F0F0F0F0F0F0u);
       if (nondigit != 0) {
-        const int n = lowest_bit(nondigit) >> 3;  // the first non-digit byte
+        const int n = static_cast<int>(lowest_bit(nondigit) >> 3);  // the first non-digit byte
         if (n == 0) return false;
         nanos = eight_digits(t << (8 * (8 - n))) * pow10_u32[9 - n];
         p += n;

@@ -1,0 +1,26 @@
+// sandlog: bit tricks shared by the SIMD and SWAR scanners.
+#ifndef SANDLOG_DETAIL_BITS_HPP
+#define SANDLOG_DETAIL_BITS_HPP
+
+#include <cstdint>
+
+#include "../config.hpp"
+
+namespace sandlog {
+namespace detail {
+
+// Index of the lowest set bit of `mask`, which must not be zero.
+SANDLOG_FORCE_INLINE unsigned lowest_bit(std::uint64_t mask) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+  return static_cast<unsigned>(__builtin_ctzll(mask));
+#else
+  unsigned i = 0;
+  while ((mask & 1) == 0) mask >>= 1, ++i;
+  return i;
+#endif
+}
+
+}  // namespace detail
+}  // namespace sandlog
+
+#endif  // SANDLOG_DETAIL_BITS_HPP
