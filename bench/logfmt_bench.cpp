@@ -60,6 +60,12 @@ std::size_t total_bytes(const std::vector<std::string>& v) {
   return n;
 }
 
+// Records bytes and items (lines or numbers) per iteration.
+void count(benchmark::State& state, const std::vector<std::string>& inputs) {
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(total_bytes(inputs)));
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(inputs.size()));
+}
+
 struct pair {
   std::string key, text;
   bool operator==(const pair& o) const { return key == o.key && text == o.text; }
@@ -145,8 +151,7 @@ void sandlog_parse(benchmark::State& state) {
     }
     benchmark::DoNotOptimize(n);
   }
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * total_bytes(ls)));
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * ls.size()));
+  count(state, ls);
 }
 
 void regex_parse(benchmark::State& state) {
@@ -156,8 +161,7 @@ void regex_parse(benchmark::State& state) {
     for (const auto& line : ls) regex_pairs(line, [&](std::string_view, std::string_view v) { n += v.size(); });
     benchmark::DoNotOptimize(n);
   }
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * total_bytes(ls)));
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * ls.size()));
+  count(state, ls);
 }
 
 void sandlog_double(benchmark::State& state) {
@@ -167,8 +171,7 @@ void sandlog_double(benchmark::State& state) {
     for (const auto& s : ns) sum += sandlog::parse_double(s).value;
     benchmark::DoNotOptimize(sum);
   }
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * total_bytes(ns)));
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * ns.size()));
+  count(state, ns);
 }
 
 void strtod_double(benchmark::State& state) {
@@ -178,8 +181,7 @@ void strtod_double(benchmark::State& state) {
     for (const auto& s : ns) sum += std::strtod(s.c_str(), nullptr);
     benchmark::DoNotOptimize(sum);
   }
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * total_bytes(ns)));
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * ns.size()));
+  count(state, ns);
 }
 
 }  // namespace
