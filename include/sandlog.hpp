@@ -1,10 +1,19 @@
 // sandlog: the umbrella header. Includes every part that needs no third-party
-// library. json.hpp (simdjson) and logfmt.hpp (fast_float) are included
-// separately by the programs that link those libraries.
+// library. json.hpp (simdjson), logfmt.hpp and predicate.hpp (fast_float) are
+// included separately by the programs that link those libraries.
 #ifndef SANDLOG_HPP
 #define SANDLOG_HPP
 
 #include "sandlog/config.hpp"
 #include "sandlog/error.hpp"
+#include "sandlog/line_splitter.hpp"
+#include "sandlog/timestamp.hpp"
+#include "sandlog/record.hpp"
+#include "sandlog/docker.hpp"
+#include "sandlog/lifecycle.hpp"
+#include "sandlog/pagination.hpp"
+#include "sandlog/follow.hpp"
+#include "sandlog/sse.hpp"
+#include "sandlog/value.hpp"
 
 #endif  // SANDLOG_HPP
