@@ -71,6 +71,8 @@ enum class error : std::uint8_t {
   bad_duration,        // not a Go-style duration
   bad_predicate,       // a field predicate expression is malformed
 
+  json_duplicate_key,  // a member sandlog reads appears twice in one object
+
   count_  // not an error: the number of values above
 };
 
@@ -116,6 +118,7 @@ constexpr std::string_view to_string(error e) noexcept {
     case error::bad_bool: return "not a boolean";
     case error::bad_duration: return "not a duration";
     case error::bad_predicate: return "bad field predicate";
+    case error::json_duplicate_key: return "JSON field given twice";
     case error::count_: break;
   }
   return "unknown error";
