@@ -72,6 +72,7 @@ enum class error : std::uint8_t {
   bad_predicate,       // a field predicate expression is malformed
 
   json_duplicate_key,  // a member sandlog reads appears twice in one object
+  trailing_bytes,      // a complete value followed by bytes that are not part of it
 
   count_  // not an error: the number of values above
 };
@@ -119,6 +120,7 @@ constexpr std::string_view to_string(error e) noexcept {
     case error::bad_duration: return "not a duration";
     case error::bad_predicate: return "bad field predicate";
     case error::json_duplicate_key: return "JSON field given twice";
+    case error::trailing_bytes: return "unexpected bytes after the value";
     case error::count_: break;
   }
   return "unknown error";
