@@ -259,8 +259,8 @@ void bench_sandlog(benchmark::State& state, const std::string& log) {
     benchmark::DoNotOptimize(t.nanos);
     lines = t.lines;
   }
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * log.size()));
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * lines));
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(log.size()));
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(lines));
 }
 
 void bench_scanf(benchmark::State& state, const std::string& log) {
@@ -275,8 +275,8 @@ void bench_scanf(benchmark::State& state, const std::string& log) {
     });
     benchmark::DoNotOptimize(sum);
   }
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * log.size()));
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * lines));
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(log.size()));
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(lines));
 }
 
 void bench_regex(benchmark::State& state, const std::string& log) {
@@ -292,8 +292,8 @@ void bench_regex(benchmark::State& state, const std::string& log) {
     });
     benchmark::DoNotOptimize(sum);
   }
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * log.size()));
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * lines));
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(log.size()));
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(lines));
 }
 
 }  // namespace
