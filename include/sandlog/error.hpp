@@ -73,6 +73,7 @@ enum class error : std::uint8_t {
 
   json_duplicate_key,  // a member sandlog reads appears twice in one object
   trailing_bytes,      // a complete value followed by bytes that are not part of it
+  unsupported_format,  // the function does not decode that log_format
 
   count_  // not an error: the number of values above
 };
@@ -121,6 +122,7 @@ constexpr std::string_view to_string(error e) noexcept {
     case error::bad_predicate: return "bad field predicate";
     case error::json_duplicate_key: return "JSON field given twice";
     case error::trailing_bytes: return "unexpected bytes after the value";
+    case error::unsupported_format: return "format not decoded by this function";
     case error::count_: break;
   }
   return "unknown error";

@@ -148,7 +148,7 @@ inline parse_result parse_bracketed(const char* p, const char* end, log_record& 
 //                may be empty, with or without the space before it
 //   bracketed    `[<ts>] <message>`; `[<ts>]` alone is an empty message
 //   docker_json  not decoded here (that needs json.hpp's event_decoder):
-//                returns error::json_syntax with nothing consumed
+//                returns error::unsupported_format with nothing consumed
 // On success returns {line end, error::ok} and overwrites every field of
 // `out`; `out.message` is a view into `line`. On failure returns where the
 // line went wrong and the error (the timestamp's own error, or
@@ -169,7 +169,7 @@ inline parse_result parse_record(std::string_view line, log_format format, log_r
     case log_format::cri: res = detail::parse_cri(p, end, r, opts); break;
     case log_format::bracketed: res = detail::parse_bracketed(p, end, r, opts); break;
     case log_format::docker_json:
-    default: return {p, error::json_syntax};
+    default: return {p, error::unsupported_format};
   }
   if (res) out = r;
   return res;
