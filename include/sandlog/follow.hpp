@@ -13,7 +13,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <memory>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -42,8 +41,8 @@ class tail_buffer {
   explicit tail_buffer(std::size_t max_lines, std::size_t max_bytes = std::size_t{1} << 20)
       : lines_cap_(max_lines == 0 ? 1 : max_lines),
         bytes_cap_(max_bytes == 0 ? 1 : max_bytes),
-        bytes_(new char[bytes_cap_]),
-        slots_(new slot[lines_cap_]) {}
+        bytes_(bytes_cap_),
+        slots_(lines_cap_) {}
 
   // Copies `text` in as the newest line, evicting the oldest lines as needed.
   // A line longer than max_bytes keeps its first max_bytes bytes and is
@@ -59,7 +58,7 @@ class tail_buffer {
       at = 0;
       need = n;
     }
-    if (n != 0) std::memcpy(bytes_.get() + at, text.data(), n);
+    if (n != 0) std::memcpy(bytes_.data() + at, text.data(), n);
     slots_[(first_ + count_) % lines_cap_] = slot{at, n, !whole};
     ++count_;
     span_ += need;
@@ -75,7 +74,7 @@ class tail_buffer {
   // clear(). Requires i < size().
   std::string_view operator[](std::size_t i) const noexcept {
     const slot& s = slots_[(first_ + i) % lines_cap_];
-    return {bytes_.get() + s.offset, s.length};
+    return {bytes_.data() + s.offset, s.length};
   }
   // Whether line i was cut to max_bytes.
   bool truncated(std::size_t i) const noexcept { return slots_[(first_ + i) % lines_cap_].cut; }
@@ -101,9 +100,9 @@ class tail_buffer {
 
  private:
   struct slot {
-    std::size_t offset;
-    std::size_t length;
-    bool cut;
+    std::size_t offset = 0;
+    std::size_t length = 0;
+    bool cut = false;
   };
 
   // Drops the oldest line and gives back the bytes from its start to the
@@ -124,8 +123,8 @@ class tail_buffer {
 
   std::size_t lines_cap_;
   std::size_t bytes_cap_;
-  std::unique_ptr<char[]> bytes_;
-  std::unique_ptr<slot[]> slots_;
+  std::vector<char> bytes_;
+  std::vector<slot> slots_;
   std::size_t first_ = 0;  // index slot of the oldest line
   std::size_t count_ = 0;
   std::size_t write_ = 0;  // byte offset just past the newest line
