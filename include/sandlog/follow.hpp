@@ -37,7 +37,7 @@ namespace sandlog {
 // So the bytes held may be somewhat under max_bytes, never over.
 class tail_buffer {
  public:
-  // Allocates max_bytes + 16 * max_lines bytes (a bound of 0 acts as 1).
+  // Allocates max_bytes + 24 * max_lines bytes (a bound of 0 acts as 1).
   explicit tail_buffer(std::size_t max_lines, std::size_t max_bytes = std::size_t{1} << 20)
       : lines_cap_(max_lines == 0 ? 1 : max_lines),
         bytes_cap_(max_bytes == 0 ? 1 : max_bytes),
