@@ -12,11 +12,6 @@
 #include <string>
 #include <vector>
 
-// GCC 12 pairs the replaced operator delete (free) with inlined std::string
-// allocations and warns of a mismatch that is not there.
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 11
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
 #include "support/counting_allocator.hpp"
 
 using sandlog::error;

@@ -161,8 +161,8 @@ TEST_CASE("timestamp value must be one whole timestamp") {
   CHECK(t.ec == error::ok);
   CHECK(t.value.seconds == 1771597800);
   CHECK(t.value.nanos == 500000000u);
-  CHECK(sandlog::parse_timestamp_value("2026-02-20T14:30:00Z ").ec == error::bad_separator);
-  CHECK(sandlog::parse_timestamp_value("2026-02-20T14:30:00Zx").ec == error::bad_separator);
+  CHECK(sandlog::parse_timestamp_value("2026-02-20T14:30:00Z ").ec == error::trailing_bytes);
+  CHECK(sandlog::parse_timestamp_value("2026-02-20T14:30:00Zx").ec == error::trailing_bytes);
   CHECK(sandlog::parse_timestamp_value("").ec != error::ok);
   CHECK(sandlog::parse_timestamp_value("2026-02-30T14:30:00Z").ec == error::bad_day);
 }

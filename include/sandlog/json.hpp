@@ -1,4 +1,5 @@
-// sandlog: simdjson-based decoders for log pages and Docker json-file lines.
+// sandlog: simdjson-based decoders for log pages, Docker json-file lines and
+// the fields of JSON log messages.
 //
 // Needs simdjson (link simdjson::simdjson); compiles with -fno-exceptions, as it
 // uses only simdjson's error codes.
@@ -11,9 +12,9 @@
 // input needs no padding, and once the buffers have grown to the largest
 // input seen, decoding allocates nothing.
 //
-// Views handed out (log_entry::line, log_record::message) point into the
-// parser and live until the next decode call on the same decoder, or its
-// destruction.
+// Views handed out (log_entry::line, log_record::message, json_field's key
+// and text) point into the decoder (its parser or its copy of the input) and
+// live until the next decode call on the same decoder, or its destruction.
 //
 // What is accepted, precisely (docs/json.md has the rationale):
 //   - the whole document must be valid JSON; invalid UTF-8, a cut-off body or
@@ -22,8 +23,8 @@
 //   - a document that is valid JSON delivers each entry in order and stops at
 //     the first bad one: entries before it are delivered, none after it;
 //   - unknown members are ignored (their values are still validated);
-//   - a known member given twice is rejected (json_syntax naming it): parsers
-//     disagree on which copy wins, so neither is trusted;
+//   - a known member given twice is rejected (json_duplicate_key naming it):
+//     parsers disagree on which copy wins, so neither is trusted;
 //   - bytes after the document are json_trailing_content, after the
 //     document's entries have been delivered; in automatic shape, an object
 //     per line is read as NDJSON instead.
@@ -35,15 +36,18 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <new>
 #include <string_view>
+#include <type_traits>
 
 #include "config.hpp"
 #include "error.hpp"
 #include "lifecycle.hpp"
 #include "record.hpp"
 #include "timestamp.hpp"
+#include "value.hpp"
 
 namespace sandlog {
 
@@ -122,8 +126,207 @@ inline const char* container_end(const char* p, const char* end) noexcept {
 
 }  // namespace detail
 
-// Decodes log pages and Docker json-file lines. One decoder per thread; reuse
-// it so its buffers stay warm.
+// The JSON type of a field of a JSON log message.
+enum class json_type : std::uint8_t {
+  null,
+  boolean,
+  integer,  // a number without fraction or exponent (int64 or uint64 range)
+  number,   // a number with a fraction or an exponent
+  string,
+  object,
+  array,
+};
+
+namespace detail {
+
+constexpr bool is_json_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+
+// The exact int64 value of `text`, a valid JSON number, or bad_number when it
+// is not an integer (1.5, 1e-3), or out_of_range (value saturated) when it is
+// an integer beyond int64. "1.0", "1e2" and "-0" are integers. Decimal
+// arithmetic on the digits: no rounding through double.
+constexpr value_result<std::int64_t> json_number_to_int64(std::string_view text) noexcept {
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  const bool negative = p != end && *p == '-';
+  if (negative) ++p;
+  const char* const int_first = p;
+  while (p != end && is_json_digit(*p)) ++p;
+  const char* const int_last = p;
+  const char* frac_first = p;
+  const char* frac_last = p;
+  if (p != end && *p == '.') {
+    frac_first = ++p;
+    while (p != end && is_json_digit(*p)) ++p;
+    frac_last = p;
+  }
+  long exponent = 0;  // saturated far beyond any int64 digit count
+  if (p != end && (*p == 'e' || *p == 'E')) {
+    ++p;
+    bool exponent_negative = false;
+    if (p != end && (*p == '-' || *p == '+')) exponent_negative = *p++ == '-';
+    for (; p != end && is_json_digit(*p); ++p)
+      if (exponent < 1000000) exponent = exponent * 10 + (*p - '0');
+    if (exponent_negative) exponent = -exponent;
+  }
+  if (int_first == int_last && frac_first == frac_last) return {0, error::bad_number};
+  const long int_digits = int_last - int_first;
+  const long digits = int_digits + (frac_last - frac_first);
+  // Digit i (of the integer digits followed by the fraction digits) has
+  // weight 10^(point - 1 - i).
+  const long point = int_digits + exponent;
+  const std::uint64_t limit = negative ? int64_magnitude_limit : int64_magnitude_limit - 1u;
+  std::uint64_t magnitude = 0;
+  bool overflow = false;
+  for (long i = 0; i < digits; ++i) {
+    const char c = i < int_digits ? int_first[i] : frac_first[i - int_digits];
+    const unsigned d = digit_value(c);
+    if (i >= point) {
+      if (d != 0) return {0, error::bad_number};
+      continue;
+    }
+    if (overflow || magnitude > (limit - d) / 10u) {
+      overflow = true;
+    } else {
+      magnitude = magnitude * 10u + d;
+    }
+  }
+  for (long i = digits; i < point && magnitude != 0 && !overflow; ++i) {
+    if (magnitude > limit / 10u) {
+      overflow = true;
+    } else {
+      magnitude *= 10u;
+    }
+  }
+  if (overflow) {
+    return {negative ? std::numeric_limits<std::int64_t>::min()
+                     : std::numeric_limits<std::int64_t>::max(),
+            error::out_of_range};
+  }
+  return {apply_sign(magnitude, negative), error::ok};
+}
+
+// Walkers over a document simdjson has validated, followed by zeroed
+// padding: they find where each value's bytes are, which the DOM does not
+// keep. Never used on unvalidated bytes.
+inline const char* skip_json_space(const char* p) noexcept {
+  while (is_json_space(*p)) ++p;
+  return p;
+}
+
+// p is at the opening quote; returns one past the closing quote.
+inline const char* skip_json_string(const char* p) noexcept {
+  for (++p;; ++p) {
+    if (*p == '"') return p + 1;
+    if (*p == '\\') ++p;  // the escaped byte cannot end the string
+  }
+}
+
+// p is at the first byte of a value; returns one past its last byte.
+inline const char* skip_json_value(const char* p) noexcept {
+  if (*p == '"') return skip_json_string(p);
+  if (*p == '{' || *p == '[') {
+    std::size_t depth = 0;
+    for (;;) {
+      const char c = *p;
+      if (c == '"') {
+        p = skip_json_string(p);
+        continue;
+      }
+      ++p;
+      if (c == '{' || c == '[') {
+        ++depth;
+      } else if ((c == '}' || c == ']') && --depth == 0) {
+        return p;
+      }
+    }
+  }
+  while (*p != ',' && *p != '}' && *p != ']' && !is_json_space(*p) && *p != '\0') ++p;
+  return p;
+}
+
+}  // namespace detail
+
+// One top-level member of a JSON log message, with the same interface as
+// logfmt_field, so field_predicate tests it unchanged. key() and text() view
+// the event_decoder and live until its next decode call. Copyable, trivially
+// destructible.
+class json_field {
+ public:
+  constexpr json_field() noexcept = default;
+
+  // The key, unescaped.
+  constexpr std::string_view key() const noexcept { return key_; }
+  constexpr json_type type() const noexcept { return type_; }
+  // A string's value, unescaped; for any other type the JSON text as written
+  // in the message (`42`, `1.50`, `true`, `null`, `{"a": [1, 2]}`, nested
+  // whitespace included).
+  constexpr std::string_view text() const noexcept { return text_; }
+
+  // text() compared with `s` like std::string_view::compare, as -1, 0 or 1.
+  constexpr int compare_text(std::string_view s) const noexcept {
+    const int c = text_.compare(s);
+    return c < 0 ? -1 : c > 0 ? 1 : 0;
+  }
+
+  // true or false. Any other type (the string "true" too):
+  // error::json_wrong_type.
+  constexpr value_result<bool> as_bool() const noexcept {
+    if (type_ != json_type::boolean) return {false, error::json_wrong_type};
+    return {boolean_, error::ok};
+  }
+  // A number's exact integer value: "1.0" and "1e2" are integers, "1.5" is
+  // error::bad_number, beyond int64 is error::out_of_range (saturated).
+  // Other types: error::json_wrong_type.
+  constexpr value_result<std::int64_t> as_int64() const noexcept {
+    if (type_ == json_type::integer) {
+      if (fits_int64_) return {integer_, error::ok};
+      return {std::numeric_limits<std::int64_t>::max(), error::out_of_range};
+    }
+    if (type_ == json_type::number) return detail::json_number_to_int64(text_);
+    return {0, error::json_wrong_type};
+  }
+  // A number as simdjson parsed it (correctly rounded; integers beyond 2^53
+  // round; "-0" is +0). Other types: error::json_wrong_type.
+  constexpr value_result<double> as_double() const noexcept {
+    if (type_ != json_type::integer && type_ != json_type::number)
+      return {0.0, error::json_wrong_type};
+    return {number_, error::ok};
+  }
+  // A string in Go's time.ParseDuration form ("1.5s"), or an integral number
+  // of nanoseconds (as Go's encoding/json and slog write time.Duration).
+  // Errors: those of parse_duration; error::bad_duration for a number that
+  // is not an integer; error::out_of_range; error::json_wrong_type.
+  constexpr value_result<std::int64_t> as_duration() const noexcept {
+    if (type_ == json_type::string) return parse_duration(text_);
+    if (type_ != json_type::integer && type_ != json_type::number)
+      return {0, error::json_wrong_type};
+    value_result<std::int64_t> r = as_int64();
+    if (r.ec == error::bad_number) r.ec = error::bad_duration;
+    return r;
+  }
+  // A string holding one whole timestamp, read with parse_timestamp_value.
+  // Numbers (epoch seconds or milliseconds are ambiguous) and other types:
+  // error::json_wrong_type.
+  value_result<timestamp> as_timestamp(timestamp_options options = {}) const noexcept {
+    if (type_ != json_type::string) return {timestamp{}, error::json_wrong_type};
+    return parse_timestamp_value(text_, options);
+  }
+
+ private:
+  friend class event_decoder;
+
+  std::string_view key_;
+  std::string_view text_;
+  double number_ = 0;
+  std::int64_t integer_ = 0;
+  json_type type_ = json_type::null;
+  bool boolean_ = false;
+  bool fits_int64_ = false;
+};
+
+// Decodes log pages, Docker json-file lines and the fields of JSON log
+// messages. One decoder per thread; reuse it so its buffers stay warm.
 class event_decoder {
  public:
   // Allocates nothing until the first decode.
@@ -214,6 +417,57 @@ class event_decoder {
     return last_;
   }
 
+
+  // Parses a JSON log message, which must be one object
+  // ({"level":"error","latency_ms":12.5,…}), for for_each_field. A trailing
+  // '\n' is fine. Errors: those of the document (json_syntax, json_bad_utf8,
+  // json_too_deep, json_trailing_content…), json_wrong_type when it is not an
+  // object. Allocates only to grow its buffers.
+  json_result decode_fields(std::string_view message) noexcept {
+    last_ = {};
+    if (error e = load(message); e != error::ok) return fail(e, {});
+    const char* const first = scratch_.get();
+    simdjson::dom::element root;
+    if (auto e = parser_.parse(first, message.size(), false).get(root))
+      return fail(classify(first, first + message.size(), e), {});
+    if (root.get_object().get(fields_)) return fail(error::json_wrong_type, {});
+    fields_open_ = detail::skip_json_space(first);
+    last_.entries = 1;
+    return last_;
+  }
+
+  // Calls visit(const json_field&) for each top-level member of the message
+  // of the last successful decode_fields, in order, duplicate keys included.
+  // If visit returns bool, true stops the walk. Returns whether a visit
+  // stopped it. Nothing happens after another decode call or a failed one.
+  // Allocates nothing; the fields live until the next decode call.
+  template <class Visit>
+  bool for_each_field(Visit&& visit) const {
+    if (fields_open_ == nullptr) return false;
+    const char* p = fields_open_ + 1;  // past '{'
+    for (simdjson::dom::key_value_pair kv : fields_) {
+      p = detail::skip_json_space(p);
+      p = detail::skip_json_space(detail::skip_json_string(p)) + 1;  // key, ':'
+      const char* const value_first = detail::skip_json_space(p);
+      p = detail::skip_json_value(value_first);
+      json_field f = make_field(kv, std::string_view(value_first, static_cast<std::size_t>(p - value_first)));
+      p = detail::skip_json_space(p) + 1;  // ',' or '}'
+      if constexpr (std::is_same_v<decltype(visit(static_cast<const json_field&>(f))), bool>) {
+        if (visit(static_cast<const json_field&>(f))) return true;
+      } else {
+        visit(static_cast<const json_field&>(f));
+      }
+    }
+    return false;
+  }
+
+  // decode_fields(message), then for_each_field(visit) when it succeeded.
+  template <class Visit>
+  json_result decode_fields(std::string_view message, Visit&& visit) {
+    if (decode_fields(message)) for_each_field(visit);
+    return last_;
+  }
+
   // The outcome of the last decode call.
   const json_result& last_error() const noexcept { return last_; }
   const json_options& options() const noexcept { return opts_; }
@@ -225,8 +479,46 @@ class event_decoder {
     return last_;
   }
 
+  // A json_field from a DOM member and the bytes of its value as written.
+  static json_field make_field(const simdjson::dom::key_value_pair& kv,
+                               std::string_view written) noexcept {
+    json_field f;
+    f.key_ = kv.key;
+    f.text_ = written;
+    const simdjson::dom::element v = kv.value;
+    switch (v.type()) {
+      case simdjson::dom::element_type::STRING:
+        f.type_ = json_type::string;
+        f.text_ = v.get_string().value_unsafe();
+        break;
+      case simdjson::dom::element_type::INT64:
+        f.type_ = json_type::integer;
+        f.integer_ = v.get_int64().value_unsafe();
+        f.fits_int64_ = true;
+        f.number_ = v.get_double().value_unsafe();
+        break;
+      case simdjson::dom::element_type::UINT64:
+        f.type_ = json_type::integer;
+        f.number_ = v.get_double().value_unsafe();
+        break;
+      case simdjson::dom::element_type::DOUBLE:
+        f.type_ = json_type::number;
+        f.number_ = v.get_double().value_unsafe();
+        break;
+      case simdjson::dom::element_type::BOOL:
+        f.type_ = json_type::boolean;
+        f.boolean_ = v.get_bool().value_unsafe();
+        break;
+      case simdjson::dom::element_type::NULL_VALUE: f.type_ = json_type::null; break;
+      case simdjson::dom::element_type::OBJECT: f.type_ = json_type::object; break;
+      case simdjson::dom::element_type::ARRAY: f.type_ = json_type::array; break;
+    }
+    return f;
+  }
+
   // Copies input into the scratch buffer and zeroes the padding after it.
   error load(std::string_view input) noexcept {
+    fields_open_ = nullptr;  // the parser's document is about to change
     if (input.size() > opts_.max_document_bytes) return error::json_too_large;
     if (input.size() > scratch_cap_ || !scratch_) {
       std::size_t cap = scratch_cap_ * 2 > input.size() ? scratch_cap_ * 2 : input.size();
@@ -274,7 +566,7 @@ class event_decoder {
   }
 
   static error take_string(simdjson::dom::element v, bool& seen, std::string_view& out) noexcept {
-    if (seen) return error::json_syntax;
+    if (seen) return error::json_duplicate_key;
     seen = true;
     return v.get_string().get(out) ? error::json_wrong_type : error::ok;
   }
@@ -333,7 +625,7 @@ class event_decoder {
       simdjson::dom::element logs;
       for (simdjson::dom::key_value_pair kv : obj) {
         if (kv.key != "logs") continue;
-        if (found) return fail(error::json_syntax, "logs"), false;
+        if (found) return fail(error::json_duplicate_key, "logs"), false;
         found = true;
         logs = kv.value;
       }
@@ -380,6 +672,8 @@ class event_decoder {
   std::size_t scratch_cap_ = 0;
   bool depth_set_ = false;
   json_result last_{};
+  simdjson::dom::object fields_{};      // decode_fields' message
+  const char* fields_open_ = nullptr;   // its '{' in scratch_; null when there is none
 };
 
 }  // namespace sandlog

@@ -202,14 +202,14 @@ constexpr value_result<std::int64_t> parse_duration(std::string_view text) noexc
 
 // Parses the whole of `text` as a timestamp with sandlog's parser
 // (parse_timestamp) and `options`. Its errors pass through; bytes left after
-// a complete timestamp are error::bad_separator. Allocates nothing.
+// a complete timestamp are error::trailing_bytes. Allocates nothing.
 inline value_result<timestamp> parse_timestamp_value(std::string_view text,
                                                      timestamp_options options = {}) noexcept {
   timestamp t{};
   const char* const end = text.data() + text.size();
   const parse_result r = parse_timestamp(text.data(), end, t, options);
   if (!r) return {timestamp{}, r.ec};
-  if (r.ptr != end) return {timestamp{}, error::bad_separator};
+  if (r.ptr != end) return {timestamp{}, error::trailing_bytes};
   return {t, error::ok};
 }
 
