@@ -77,6 +77,9 @@ class decoder {
     window_.since = opt.since;
     window_.until = opt.until;
     if (opt.tail && *opt.tail != 0) tail_ = std::make_unique<sandlog::tail_buffer>(*opt.tail, tail_bytes);
+#if SANDLOG_CLI_FIELDS
+    if (opt.reads_fields()) fields_ = std::make_unique<message_fields>(opt.where);
+#endif
   }
 
   // Starts an input (a file, or a --jobs block): line numbers from 1.
@@ -227,10 +230,18 @@ class decoder {
     if (opt_.stream && r.stream != *opt_.stream) return;
     if (!window_.accepts(r)) return;
     if (SANDLOG_UNLIKELY(drop_all_)) return;
+    const message_fields* fields = nullptr;
+#if SANDLOG_CLI_FIELDS
+    if (SANDLOG_UNLIKELY(fields_ != nullptr)) {
+      fields_->load(r.message);
+      if (!fields_->matches()) return;
+      if (opt_.fields) fields = fields_.get();
+    }
+#endif
     ++stats_.records[static_cast<std::size_t>(r.stream) % 3];
-    if (SANDLOG_LIKELY(!tail_)) return render(*out_, r, ts, ro_);
+    if (SANDLOG_LIKELY(!tail_)) return render(*out_, r, ts, ro_, fields);
     scratch_.clear();
-    render(scratch_, r, ts, ro_);
+    render(scratch_, r, ts, ro_, fields);
     ++tail_seen_;
     tail_->push(scratch_.view());
   }
@@ -250,6 +261,9 @@ class decoder {
   bool use_stored_ts_ = false;
   std::unique_ptr<sandlog::event_decoder> json_;
   std::unique_ptr<sandlog::tail_buffer> tail_;
+#if SANDLOG_CLI_FIELDS
+  std::unique_ptr<message_fields> fields_;  // only with --where or --fields
+#endif
   std::uint64_t tail_seen_ = 0;
   bool drop_all_ = opt_.tail && *opt_.tail == 0;  // --tail 0 until --follow goes on
   out_buffer* out_ = nullptr;

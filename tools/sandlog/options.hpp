@@ -16,6 +16,15 @@
 
 #include "time_arg.hpp"
 
+// --where and --fields need logfmt.hpp and predicate.hpp, hence fast_float
+// (header-only); the build defines SANDLOG_CLI_FIELDS=1 when it is there.
+#ifndef SANDLOG_CLI_FIELDS
+#define SANDLOG_CLI_FIELDS 0
+#endif
+#if SANDLOG_CLI_FIELDS
+#include <sandlog/predicate.hpp>
+#endif
+
 namespace sandlog_cli {
 
 // Exit statuses (also in --help and docs/cli.md).
@@ -40,6 +49,17 @@ struct options {
   bool stats = false;
   bool strict = false;
   bool progress = true;
+#if SANDLOG_CLI_FIELDS
+  std::vector<sandlog::field_predicate> where;  // --where, all must hold
+#endif
+  bool fields = false;                           // --fields: ndjson gets a `fields` member
+  bool reads_fields() const noexcept {
+#if SANDLOG_CLI_FIELDS
+    return fields || !where.empty();
+#else
+    return false;
+#endif
+  }
 };
 
 inline constexpr char usage_text[] =
@@ -60,10 +80,16 @@ inline constexpr char usage_text[] =
     "  --until T             records before T\n"
     "  -n, --tail N          only the last N records (with --follow: then keep going)\n"
     "  --stream S            stdout|stderr\n"
+    "  --where EXPR          records whose message has a field satisfying EXPR:\n"
+    "                        key=v, key!=v, key<v, <=, >, >= on strings, numbers,\n"
+    "                        booleans, durations (1.5s), times (RFC 3339);\n"
+    "                        logfmt or JSON-object messages; repeat: all must hold\n"
     "Output:\n"
     "  -o, --output M        text (default): [time] [stream] message\n"
     "                        ndjson: {\"time\",\"stream\",\"partial\",\"message\"} per line\n"
     "                        raw: the message only\n"
+    "  --fields              ndjson: add the message's fields as a typed\n"
+    "                        \"fields\" object (logfmt or JSON-object messages)\n"
     "  --timestamps          print times (default for text and ndjson)\n"
     "  --no-timestamps       leave them out (default for raw)\n"
     "  --utc                 rewrite times in UTC (default: as written)\n"
@@ -180,6 +206,26 @@ inline int parse_options(int argc, char** argv, options& opt) {
       if (v == "stdout") opt.stream = sandlog::stream_kind::out;
       else if (v == "stderr") opt.stream = sandlog::stream_kind::err;
       else return usage_error("--stream is stdout or stderr", v);
+    } else if (a == "--where") {
+      if (!take(v)) return usage_error("--where needs an expression");
+#if SANDLOG_CLI_FIELDS
+      sandlog::field_predicate p;
+      const sandlog::parse_result r = sandlog::parse_predicate(v, p);
+      if (!r) {
+        std::string what = "bad --where expression (";
+        what.append(sandlog::to_string(r.ec)).append(" at byte ");
+        what.append(std::to_string(r.ptr - v.data())).append(")");
+        return usage_error(what, v);
+      }
+      opt.where.push_back(std::move(p));
+#else
+      return usage_error("--where is not available: sandlog was built without fast_float");
+#endif
+    } else if (a == "--fields") {
+#if !SANDLOG_CLI_FIELDS
+      return usage_error("--fields is not available: sandlog was built without fast_float");
+#endif
+      opt.fields = true;
     } else if (a == "-o" || a == "--output") {
       if (!take(v)) return usage_error("--output needs a value");
       if (v == "text") opt.output = output_mode::text;
@@ -209,6 +255,7 @@ inline int parse_options(int argc, char** argv, options& opt) {
   if (opt.files.empty()) opt.files.emplace_back("-");
   if (!opt.timestamps) opt.timestamps = opt.output != output_mode::raw;
   if (opt.follow && opt.files.size() > 1) return usage_error("--follow reads one file");
+  if (opt.fields && opt.output != output_mode::ndjson) return usage_error("--fields needs --output ndjson");
   return -1;
 }
 

@@ -11,8 +11,15 @@
 #include "json_escape.hpp"
 #include "options.hpp"
 #include "out_buffer.hpp"
+#if SANDLOG_CLI_FIELDS
+#include "fields.hpp"
+#endif
 
 namespace sandlog_cli {
+
+#if !SANDLOG_CLI_FIELDS
+class message_fields;  // never defined: records then have no fields to print
+#endif
 
 inline std::string_view stream_name(sandlog::stream_kind k) noexcept {
   return k == sandlog::stream_kind::out ? "stdout" : k == sandlog::stream_kind::err ? "stderr" : "";
@@ -41,9 +48,10 @@ inline void append_time(out_buffer& out, const sandlog::log_record& r, std::stri
 }
 
 // Appends r as one '\n'-terminated line in the chosen mode. `written` is the
-// timestamp's text in the input (empty when not available).
+// timestamp's text in the input (empty when not available); `fields`, when
+// not null, holds r's message's fields for ndjson's `fields` member.
 inline void render(out_buffer& out, const sandlog::log_record& r, std::string_view written,
-                   const render_options& ro) {
+                   const render_options& ro, const message_fields* fields = nullptr) {
   const bool time = ro.timestamps && r.has_time;
   switch (ro.mode) {
     case output_mode::raw:
@@ -82,6 +90,11 @@ inline void render(out_buffer& out, const sandlog::log_record& r, std::string_vi
       }
       out.append(r.partial ? ",\"partial\":true,\"message\":" : ",\"partial\":false,\"message\":");
       append_json_string(out, r.message);
+#if SANDLOG_CLI_FIELDS
+      if (fields != nullptr) fields->append_json(out);
+#else
+      (void)fields;
+#endif
       out.append("}\n");
       return;
   }
