@@ -206,7 +206,7 @@ class decoder {
       if (r.partial) {
         // The message outlives this line: keep its first time's text.
         const std::size_t n = ts.size() < 40 ? ts.size() : 40;
-        std::memcpy(js_.first_ts[s].data(), ts.data(), n);
+        if (n != 0) std::memcpy(js_.first_ts[s].data(), ts.data(), n);  // ts may be a null view
         js_.first_ts_len[s] = static_cast<std::uint8_t>(n);
       } else {
         cur_ts_ = ts;
