@@ -214,23 +214,29 @@ inline const char* skip_json_space(const char* p) noexcept {
   return p;
 }
 
-// p is at the opening quote; returns one past the closing quote.
-inline const char* skip_json_string(const char* p) noexcept {
-  for (++p;; ++p) {
-    if (*p == '"') return p + 1;
-    if (*p == '\\') ++p;  // the escaped byte cannot end the string
+// p is at the opening quote of a string that closes before `end`; returns
+// one past the closing quote: the first '"' preceded by an even run of
+// backslashes.
+inline const char* skip_json_string(const char* p, const char* end) noexcept {
+  for (const char* q = p + 1;;) {
+    q = static_cast<const char*>(std::memchr(q, '"', static_cast<std::size_t>(end - q)));
+    const char* b = q;
+    while (b[-1] == '\\') --b;
+    if (((q - b) & 1) == 0) return q + 1;
+    ++q;
   }
 }
 
-// p is at the first byte of a value; returns one past its last byte.
-inline const char* skip_json_value(const char* p) noexcept {
-  if (*p == '"') return skip_json_string(p);
+// p is at the first byte of a value that ends before `end`; returns one past
+// its last byte.
+inline const char* skip_json_value(const char* p, const char* end) noexcept {
+  if (*p == '"') return skip_json_string(p, end);
   if (*p == '{' || *p == '[') {
     std::size_t depth = 0;
     for (;;) {
       const char c = *p;
       if (c == '"') {
-        p = skip_json_string(p);
+        p = skip_json_string(p, end);
         continue;
       }
       ++p;
@@ -432,6 +438,7 @@ class event_decoder {
       return fail(classify(first, first + message.size(), e), {});
     if (root.get_object().get(fields_)) return fail(error::json_wrong_type, {});
     fields_open_ = detail::skip_json_space(first);
+    fields_end_ = first + message.size();
     last_.entries = 1;
     return last_;
   }
@@ -447,9 +454,9 @@ class event_decoder {
     const char* p = fields_open_ + 1;  // past '{'
     for (simdjson::dom::key_value_pair kv : fields_) {
       p = detail::skip_json_space(p);
-      p = detail::skip_json_space(detail::skip_json_string(p)) + 1;  // key, ':'
+      p = detail::skip_json_space(detail::skip_json_string(p, fields_end_)) + 1;  // key, ':'
       const char* const value_first = detail::skip_json_space(p);
-      p = detail::skip_json_value(value_first);
+      p = detail::skip_json_value(value_first, fields_end_);
       json_field f = make_field(kv, std::string_view(value_first, static_cast<std::size_t>(p - value_first)));
       p = detail::skip_json_space(p) + 1;  // ',' or '}'
       if constexpr (std::is_same_v<decltype(visit(static_cast<const json_field&>(f))), bool>) {
@@ -674,6 +681,7 @@ class event_decoder {
   json_result last_{};
   simdjson::dom::object fields_{};      // decode_fields' message
   const char* fields_open_ = nullptr;   // its '{' in scratch_; null when there is none
+  const char* fields_end_ = nullptr;    // its end in scratch_
 };
 
 }  // namespace sandlog
