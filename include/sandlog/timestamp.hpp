@@ -414,43 +414,37 @@ SANDLOG_FORCE_INLINE std::uint64_t load8(const char* p) noexcept {
   return v;
 }
 
-// Six bytes at p in the low bits of a little-endian word, the top two zero.
-SANDLOG_FORCE_INLINE std::uint64_t load6(const char* p) noexcept {
-  std::uint32_t lo;
-  std::uint16_t hi;
-  std::memcpy(&lo, p, 4);
-  std::memcpy(&hi, p + 4, 2);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-  lo = __builtin_bswap32(lo);
-  hi = __builtin_bswap16(hi);
-#endif
-  return lo | (std::uint64_t{hi} << 32);
-}
-
-// The 8-byte shape of a field group: 'd' where a digit goes, else the literal
-// byte. shape_word puts '0' where a digit goes; digit_mask 0xFF there.
-constexpr std::uint64_t shape_word(const char (&shape)[9], bool digits_only) noexcept {
+// A group of 8 bytes described by the largest text each byte may hold: a
+// digit byte holds '0' up to the digit shown ("59" is a minute), any other
+// byte is a literal that must match exactly. text_word is the text with every
+// digit replaced by '0'; limit_word the largest value of each byte once that
+// is XORed in (the digit shown, 0 for a literal).
+constexpr std::uint64_t text_word(const char (&text)[9], bool limits) noexcept {
   std::uint64_t v = 0;
   for (int i = 7; i >= 0; --i) {
-    const bool digit = shape[i] == 'd';
-    const auto byte = static_cast<unsigned char>(digits_only ? (digit ? 0xFF : 0) : (digit ? '0' : shape[i]));
+    const bool digit = text[i] >= '0' && text[i] <= '9';
+    const auto byte = static_cast<unsigned char>(limits ? (digit ? text[i] - '0' : 0)
+                                                        : (digit ? '0' : text[i]));
     v = (v << 8) | byte;
   }
   return v;
 }
 
-// Checks the 8 bytes of w against a shape of digits ('d') and literal bytes.
-// Returns the word with each digit replaced by its value and each literal by
-// 0, or sets `bad`. XOR with the shape ('0' where a digit goes) maps a digit
-// to 0..9 and a matching literal to 0; a byte is then a digit iff its high
-// nibble is clear and adding 6 does not carry into it.
-template <std::uint64_t Shape, std::uint64_t Digit>
+// Checks the 8 bytes of w against a text of digits and literals (above) and
+// returns the word with each digit replaced by its value and each literal by
+// 0. Sets bits of `bad` unless every byte fits. After the XOR a byte fits
+// when its value t is at most its limit L (< 0x80): (0x80 | L) - t keeps bit
+// 7 exactly then, and no byte borrows from the next unless some t already has
+// bit 7 set, which flags it by itself.
+template <std::uint64_t Text, std::uint64_t Limit>
 SANDLOG_FORCE_INLINE std::uint64_t match8(std::uint64_t w, std::uint64_t& bad) noexcept {
-  constexpr std::uint64_t high = 0xF0F0F0F0F0F0F0F0u & Digit;
-  const std::uint64_t t = w ^ Shape;
-  bad |= (t & (high | ~Digit)) | ((t + (0x0606060606060606u & Digit)) & high);
+  constexpr std::uint64_t high = 0x8080808080808080u;
+  const std::uint64_t t = w ^ Text;
+  bad |= (t | ~((Limit | high) - t)) & high;
   return t;
 }
+#define SANDLOG_TS_MATCH8(text, w, bad) \
+  match8<text_word(text, false), text_word(text, true)>(w, bad)
 
 // Bytes i and i+1 of a digit-value word combine into the two-digit number at byte i.
 SANDLOG_FORCE_INLINE std::uint64_t pairs(std::uint64_t t) noexcept { return t * 10 + (t >> 8); }
@@ -466,42 +460,38 @@ SANDLOG_FORCE_INLINE std::uint32_t eight_digits(std::uint64_t t) noexcept {
   return static_cast<std::uint32_t>(((t & 0x0000FFFF0000FFFFu) * 42949672960001u) >> 32);
 }
 
-
-// days_from_civil for years 0..9999, kept non-negative so no division rounds.
-SANDLOG_FORCE_INLINE std::int64_t days_from_civil_0_9999(unsigned y, unsigned m, unsigned d) noexcept {
-  y += 400 - (m <= 2);  // one era later: every quantity below is non-negative
-  const unsigned era = y / 400;
-  const unsigned yoe = y - era * 400;
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return static_cast<std::int64_t>(era * 146097 + doe) - (719468 + 146097);
-}
+// Indexed by [leap][month], for the months 0..19 that two digits with a tens
+// digit of at most 1 can name: the length of the month (0 when there is no
+// such month, so no day fits) and the days of the year before it.
+constexpr std::uint8_t month_length[2][32] = {
+    {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31},
+    {0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}};
+constexpr std::uint16_t days_before_month[2][32] = {
+    {0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334},
+    {0, 0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335}};
 
 // Parses the common shape "YYYY-MM-DDTHH:MM:SS[.f+](Z|±HH:MM)" when at least
 // 20 bytes are readable. Returns false to hand anything else (including every
 // error, leap seconds and the lenient forms) to parse_general, which decides.
+// Nothing that varies between timestamps of one shape (month, day, sign)
+// steers a branch: only the shape itself does.
 SANDLOG_FORCE_INLINE bool parse_fast(const char* first, const char* last, timestamp& out,
                                      const char*& end, bool comma) noexcept {
-  constexpr char date_shape[9] = "dddd-dd-";
-  constexpr char mid_shape[9] = "ddtdd:dd";
-  constexpr char time_shape[9] = "dd:dd:dd";
+  // Three overlapping words cover bytes 0..18; the limits already bound the
+  // month to 0..19, the day to 0..39, the hour to 0..29 and minute and second
+  // to 0..59 (so a leap second :60 goes to parse_general).
   std::uint64_t bad = 0;
-  const std::uint64_t t0 =
-      match8<shape_word(date_shape, false), shape_word(date_shape, true)>(load8(first), bad);
+  const std::uint64_t u0 = pairs(SANDLOG_TS_MATCH8("9999-19-", load8(first), bad));
   // 'T' | 0x20 == 't' | 0x20 == 't': fold the case of the separator (byte 10).
-  const std::uint64_t t1 = match8<shape_word(mid_shape, false), shape_word(mid_shape, true)>(
-      load8(first + 8) | (std::uint64_t{0x20} << 16), bad);
-  const std::uint64_t t2 =
-      match8<shape_word(time_shape, false), shape_word(time_shape, true)>(load8(first + 11), bad);
-  const std::uint64_t u0 = pairs(t0), u1 = pairs(t1), u2 = pairs(t2);
-  const unsigned year = byte_at(u0, 0) * 100 + byte_at(u0, 2);
-  const unsigned month = byte_at(u0, 5), day = byte_at(u1, 0);
+  const std::uint64_t u1 =
+      pairs(SANDLOG_TS_MATCH8("39t29:59", load8(first + 8) | (std::uint64_t{0x20} << 16), bad));
+  const std::uint64_t u2 = pairs(SANDLOG_TS_MATCH8("29:59:59", load8(first + 11), bad));
+  const unsigned century = byte_at(u0, 0), yy = byte_at(u0, 2);
+  const unsigned month = byte_at(u0, 5) & 31, day = byte_at(u1, 0);
   const unsigned hour = byte_at(u1, 3), minute = byte_at(u1, 6), second = byte_at(u2, 6);
-  // year % 100 != 0 is year % 25 != 0 once year % 4 == 0; then year % 400 == 0 is year % 16 == 0.
-  const bool leap = ((year & 3) == 0) & ((year % 25 != 0) | ((year & 15) == 0));
-  const unsigned dim = month == 2 ? 28u + leap : 30u + ((month ^ (month >> 3)) & 1u);
-  const bool ok = (bad == 0) & (month - 1 < 12) & (day - 1 < dim) & (hour < 24) & (minute < 60) &
-                  (second < 60);
+  // A multiple of 4, except a multiple of 100 (yy == 0) unless of 400.
+  const unsigned leap = ((yy != 0 ? yy : century) & 3) == 0;
+  const bool ok = (bad == 0) & (day - 1 < month_length[leap][month]) & (hour < 24);
   if (SANDLOG_UNLIKELY(!ok)) return false;
 
   const char* p = first + 19;
@@ -512,12 +502,11 @@ SANDLOG_FORCE_INLINE bool parse_fast(const char* first, const char* last, timest
       // Count the leading digits of the next 8 bytes and convert them at once;
       // shifting the digits to the top of the word pads them with leading zeros.
       const std::uint64_t t = load8(p) ^ 0x3030303030303030u;
-      const std::uint64_t nondigit =
-          (t & 0xF0F0F0F0F0F0F0F0u) | ((t + 0x0606060606060606u) & 0xF0F0F0F0F0F0F0F0u);
+      const std::uint64_t nondigit = (t | (t + 0x0606060606060606u)) & 0xF0F0F0F0F0F0F0F0u;
       if (nondigit != 0) {
-        const int n = static_cast<int>(lowest_bit(nondigit) >> 3);  // the first non-digit byte
+        const unsigned n = lowest_bit(nondigit) >> 3;  // the first non-digit byte
         if (n == 0) return false;
-        nanos = eight_digits(t << (8 * (8 - n))) * pow10_u32[9 - n];
+        nanos = eight_digits(t << (64 - 8 * n)) * pow10_u32[9 - n];
         p += n;
       } else {
         nanos = eight_digits(t) * 10;
@@ -542,26 +531,35 @@ SANDLOG_FORCE_INLINE bool parse_fast(const char* first, const char* last, timest
   if ((*p | 0x20) == 'z') {
     ++p;
   } else {
-    if (last - p < 6 || (*p != '+' && *p != '-')) return false;
-    // "±HH:MM" checked like the fixed fields, with the sign byte cleared.
-    constexpr char offset_shape[9] = {0, 'd', 'd', ':', 'd', 'd', 0, 0, 0};
-    std::uint64_t off_bad = 0;
-    const std::uint64_t t = match8<shape_word(offset_shape, false), shape_word(offset_shape, true)>(
-        load6(p) & ~std::uint64_t{0xFF}, off_bad);
-    const std::uint64_t u = pairs(t);
-    const int oh = static_cast<int>(byte_at(u, 1)), om = static_cast<int>(byte_at(u, 4));
-    if ((off_bad != 0) | (oh > 23) | (om > 59)) return false;
-    offset = *p == '-' ? -(oh * 60 + om) : oh * 60 + om;
+    if (last - p < 6) return false;
+    // "±HH:MM" in one load that ends with it (19 bytes precede p), checked
+    // like the fixed fields with the sign byte cleared. The sign is '+' or
+    // '-' when sign - '+' is 0 or 2; bit 2 is set in '-' (0x2D), clear in '+' (0x2B).
+    const std::uint64_t w = load8(p - 2) >> 16;
+    const unsigned sign = static_cast<unsigned>(w & 0xFF);
+    std::uint64_t off_bad = (sign - '+') & ~2u;
+    constexpr char offset_text[9] = {0, '2', '9', ':', '5', '9', 0, 0, 0};
+    const std::uint64_t u = pairs(SANDLOG_TS_MATCH8(offset_text, w & ~std::uint64_t{0xFF}, off_bad));
+    const unsigned oh = byte_at(u, 1), om = byte_at(u, 4);
+    if ((off_bad != 0) | (oh > 23)) return false;
+    const int west = -static_cast<int>((sign >> 2) & 1);  // all ones for '-'
+    offset = (static_cast<int>(oh * 60 + om) ^ west) - west;
     p += 6;
   }
-  const std::int64_t days = days_from_civil_0_9999(year, month, day);
-  out.seconds = days * 86400 + static_cast<std::int64_t>(hour * 3600 + minute * 60 + second) -
-                offset * 60;
+  // Days before the year, from 0000-01-01: 365 per year plus a leap day for
+  // every multiple of 4 before it, less those of 100, plus those of 400.
+  const unsigned year = century * 100 + yy;
+  const unsigned centuries = century + (yy != 0);  // multiples of 100 below year
+  const unsigned days = 365 * year + (year + 3) / 4 - centuries + (centuries + 3) / 4 +
+                        days_before_month[leap][month] + day - 1;
+  out.seconds = (static_cast<std::int64_t>(days) - 719528) * 86400 +
+                ((static_cast<int>(hour * 60 + minute) - offset) * 60 + static_cast<int>(second));
   out.nanos = nanos;
   out.offset_minutes = static_cast<std::int16_t>(offset);
   end = p;
   return true;
 }
+#undef SANDLOG_TS_MATCH8
 
 }  // namespace detail
 
@@ -663,81 +661,150 @@ struct format_options {
 inline constexpr std::size_t max_timestamp_chars = 35;
 
 namespace detail {
-inline char* write2(char* p, unsigned v) noexcept {
-  p[0] = static_cast<char>('0' + v / 10);
-  p[1] = static_cast<char>('0' + v % 10);
-  return p + 2;
+
+// The first byte of every digit pair in a text of digits and literals (as
+// text_word takes it), marked 0x0F: where ascii_pairs puts a tens digit.
+constexpr std::uint64_t pair_starts(const char (&text)[9]) noexcept {
+  std::uint64_t v = 0;
+  int run = 0;
+  for (int i = 0; i < 8; ++i) {
+    const bool digit = text[i] >= '0' && text[i] <= '9';
+    run = digit ? run + 1 : 0;
+    if (run % 2 == 1) v |= std::uint64_t{0x0F} << (8 * i);
+  }
+  return v;
 }
+
+// Writes two-digit numbers into a text at once. x holds each number (< 100)
+// at the first byte of its pair (Starts, from pair_starts); the result is the
+// text with those digits in place. x * 103 >> 10 is x / 10 for x < 179, and
+// each product fits in the 16 bits of its own pair, so the pairs never mix.
+template <std::uint64_t Text, std::uint64_t Starts>
+SANDLOG_FORCE_INLINE std::uint64_t ascii_pairs(std::uint64_t x) noexcept {
+  const std::uint64_t tens = ((x * 103) >> 10) & Starts;
+  return Text | tens | ((x - tens * 10) << 8);
+}
+#define SANDLOG_TS_ASCII_PAIRS(text, x) \
+  ascii_pairs<text_word(text, false), pair_starts(text)>(x)
+
+// The 8 digits of v < 10^8 as text, most significant first: split into
+// halves of 4 digits in 32-bit lanes (x * 10486 >> 20 is x / 100 below
+// 10^4), then quarters of 2 digits in 16-bit lanes, then digits in bytes.
+SANDLOG_FORCE_INLINE std::uint64_t eight_ascii(std::uint32_t v) noexcept {
+  const std::uint32_t hi = v / 10000;
+  std::uint64_t x = hi | (std::uint64_t{v - hi * 10000} << 32);
+  const std::uint64_t hundreds = ((x * 10486) >> 20) & 0x0000007F0000007Fu;
+  x = hundreds | ((x - hundreds * 100) << 16);
+  const std::uint64_t tens = ((x * 103) >> 10) & 0x000F000F000F000Fu;
+  return (tens | ((x - tens * 10) << 8)) | 0x3030303030303030u;
+}
+
+// Stores the low N bytes of v at p, byte 0 first (the inverse of load8).
+template <std::size_t N>
+SANDLOG_FORCE_INLINE void store(char* p, std::uint64_t v) noexcept {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  v = __builtin_bswap64(v);
+#endif
+  std::memcpy(p, &v, N);
+}
+
+// Leading zero bits of x, which must not be zero.
+SANDLOG_FORCE_INLINE unsigned leading_zeros(std::uint64_t x) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+  return static_cast<unsigned>(__builtin_clzll(x));
+#else
+  unsigned n = 0;
+  while ((x & (std::uint64_t{1} << 63)) == 0) x <<= 1, ++n;
+  return n;
+#endif
+}
+
+// civil_from_days for days since 0000-01-01 in 0000..9999, after Neri and
+// Schneider (2022): the divisions of Hinnant's algorithm by era, century and
+// month length become multiplications on unsigned 32-bit values. Counted from
+// the March 1st of one era before year 0, so nothing is negative.
+struct civil_fields {
+  unsigned year, month, day;
+};
+SANDLOG_FORCE_INLINE civil_fields civil_from_days_0_9999(std::uint32_t days_since_0) noexcept {
+  const std::uint32_t n = days_since_0 + (146097 - 60);  // 0000-01-01 is day 60 of March-based year -1
+  const std::uint32_t n1 = 4 * n + 3;
+  const std::uint32_t centuries = n1 / 146097;
+  const std::uint32_t n2 = n1 % 146097 / 4 * 4 + 3;  // 4 * day of the century + 3
+  const std::uint64_t p2 = std::uint64_t{2939745} * n2;
+  const auto year_of_century = static_cast<std::uint32_t>(p2 >> 32);
+  const std::uint32_t day_of_year = static_cast<std::uint32_t>(p2) / 2939745 / 4;  // from March 1st
+  const std::uint32_t n3 = 2141 * day_of_year + 197913;
+  const std::uint32_t jan_feb = day_of_year >= 306;
+  return {100 * centuries + year_of_century + jan_feb - 400, (n3 >> 16) - 12 * jan_feb,
+          (n3 & 0xFFFF) / 2141 + 1};
+}
+
 }  // namespace detail
 
 // Writes ts as RFC 3339 into out, which must have room for
-// max_timestamp_chars bytes; no terminating NUL. Returns one past the last
-// byte written, or nullptr (nothing written) when the instant cannot be
-// written in that form: a year outside 0000..9999 in the chosen offset,
-// nanos not below 10^9, or a stored offset beyond ±23:59. Allocates nothing.
+// max_timestamp_chars bytes (all of which it may use as scratch); no
+// terminating NUL. Returns one past the last byte of the timestamp, or
+// nullptr (the content of out unspecified) when the instant cannot be written
+// in that form: a year outside 0000..9999 in the chosen offset, nanos not
+// below 10^9, or a stored offset beyond ±23:59. Allocates nothing.
 inline char* format_timestamp(const timestamp& ts, char* out, format_options opts = {}) noexcept {
   const int off = opts.offset == zone::stored ? ts.offset_minutes : 0;
   if (ts.nanos >= 1000000000u || off < -1439 || off > 1439) return nullptr;
-  constexpr std::int64_t min_s = detail::first_day * 86400;
-  constexpr std::int64_t max_s = detail::last_day * 86400 + 86399;
-  if (ts.seconds < min_s - 86400 * 2 || ts.seconds > max_s + 86400 * 2) return nullptr;
-  const std::int64_t local = ts.seconds + off * 60;
-  if (local < min_s || local > max_s) return nullptr;
-  const std::int64_t days = (local >= 0 ? local : local - 86399) / 86400;
-  const auto sod = static_cast<unsigned>(local - days * 86400);
-  const civil_date d = civil_from_days(days);
-  const auto y = static_cast<unsigned>(d.year);
-  char* p = out;
-  p = detail::write2(p, y / 100);
-  p = detail::write2(p, y % 100);
-  *p++ = '-';
-  p = detail::write2(p, d.month);
-  *p++ = '-';
-  p = detail::write2(p, d.day);
-  *p++ = 'T';
-  p = detail::write2(p, sod / 3600);
-  *p++ = ':';
-  p = detail::write2(p, sod / 60 % 60);
-  *p++ = ':';
-  p = detail::write2(p, sod % 60);
-  int digits = 0;
-  std::uint32_t frac = ts.nanos;
+  // Local seconds since 0000-01-01T00:00:00, wrapping: one unsigned compare
+  // rejects both ends, as no int64 input can wrap back into the range.
+  constexpr std::uint64_t span = static_cast<std::uint64_t>(detail::last_day - detail::first_day + 1) * 86400;
+  const std::uint64_t local = static_cast<std::uint64_t>(ts.seconds) + static_cast<std::uint64_t>(off * 60) -
+                              static_cast<std::uint64_t>(detail::first_day * 86400);
+  if (local >= span) return nullptr;
+  // 86400 = 2^7 * 675, and local >> 7 fits 32 bits: a cheaper division.
+  const auto days = static_cast<std::uint32_t>(local >> 7) / 675;
+  const auto sod = static_cast<std::uint32_t>(local - std::uint64_t{days} * 86400);
+  const detail::civil_fields d = detail::civil_from_days_0_9999(days);
+  const std::uint32_t minutes = sod / 60, hour = minutes / 60;
+
+  using detail::ascii_pairs;
+  using detail::pair_starts;
+  using detail::text_word;
+  detail::store<8>(out, SANDLOG_TS_ASCII_PAIRS("0000-00-", (d.year / 100) | (std::uint64_t{d.year % 100} << 16) |
+                                                             (std::uint64_t{d.month} << 40)));
+  detail::store<8>(out + 8, SANDLOG_TS_ASCII_PAIRS("00T00:00", d.day | (std::uint64_t{hour} << 24) |
+                                                                 (std::uint64_t{minutes - hour * 60} << 48)));
+  // ":SS." and the first fraction digit, then the other 8 digits; a shorter
+  // fraction is the start of these, and the zone is written over the rest.
+  const std::uint32_t first = ts.nanos / 100000000, rest = ts.nanos - first * 100000000;
+  const std::uint64_t rest_text = detail::eight_ascii(rest);
+  detail::store<8>(out + 16, SANDLOG_TS_ASCII_PAIRS(":00.\0\0\0\0", std::uint64_t{sod - minutes * 60} << 8) |
+                               (std::uint64_t{'0' + first} << 32));
+  detail::store<8>(out + 21, rest_text);
+  unsigned digits = 0;
   switch (opts.fraction) {
     case fraction_digits::none: break;
     case fraction_digits::milli: digits = 3; break;
     case fraction_digits::micro: digits = 6; break;
     case fraction_digits::nano: digits = 9; break;
-    case fraction_digits::shortest:
-      if (frac != 0) {
-        digits = 9;
-        while (frac % 10 == 0) {
-          frac /= 10;
-          --digits;
-        }
-        frac *= detail::pow10_u32[9 - digits];
-      }
+    case fraction_digits::shortest: {
+      // Trailing zero digits are the high zero bytes of the digit values.
+      const std::uint64_t values = rest_text ^ 0x3030303030303030u;
+      digits = values != 0 ? 9 - detail::leading_zeros(values) / 8 : (first != 0);
       break;
-  }
-  if (digits != 0) {
-    *p++ = '.';
-    frac /= detail::pow10_u32[9 - digits];
-    for (int i = digits - 1; i >= 0; --i) {
-      p[i] = static_cast<char>('0' + frac % 10);
-      frac /= 10;
     }
-    p += digits;
   }
+  char* p = out + 19 + digits + (digits != 0);
   if (off == 0) {
-    *p++ = 'Z';
-  } else {
-    const auto a = static_cast<unsigned>(off < 0 ? -off : off);
-    *p++ = off < 0 ? '-' : '+';
-    p = detail::write2(p, a / 60);
-    *p++ = ':';
-    p = detail::write2(p, a % 60);
+    *p = 'Z';
+    return p + 1;
   }
-  return p;
+  const auto a = static_cast<unsigned>(off < 0 ? -off : off);
+  const unsigned oh = a / 60;
+  // '-' is '+' + 2.
+  const std::uint64_t zone_text = SANDLOG_TS_ASCII_PAIRS("+00:00\0\0", (std::uint64_t{oh} << 8) |
+                                                                         (std::uint64_t{a - oh * 60} << 32)) +
+                                  (off < 0 ? 2u : 0u);
+  detail::store<6>(p, zone_text);
+  return p + 6;
 }
+#undef SANDLOG_TS_ASCII_PAIRS
 
 }  // namespace sandlog
 
