@@ -89,6 +89,12 @@ class decoder {
     line_no_ = 0;
     in_piece_ = skip_piece_ = stopped_ = false;
     splitter_.reset();
+    // The short path for CRI lines serves output that is the bare message,
+    // with no per-record state beyond the joiner's (no --tail, --where,
+    // --fields).
+    short_path_ = format == sandlog::log_format::cri && ro_.mode == output_mode::raw &&
+                  !ro_.timestamps && !opt_.tail && !opt_.reads_fields();
+    second_.known = false;
   }
 
   // Decodes a chunk; any split of the input into chunks gives the same result.
@@ -163,6 +169,7 @@ class decoder {
     }
     ++line_no_;
     ++stats_.lines;
+    if (short_path_ && !in_piece_ && short_cri(l.text)) return;
     sandlog::log_record r;
     std::string_view ts{};
     if (format_ == sandlog::log_format::docker_json) {
@@ -172,12 +179,80 @@ class decoder {
       const sandlog::parse_result res = sandlog::parse_record(l.text, format_, r);
       if (!res) return malformed(res.ec);
       ts = written_time(l.text);
+      if (short_path_) remember_second(ts, r.time);
     }
     if (in_piece_) {
       piece_ = r;
       r.partial = true;
     }
     take(r, ts);
+  }
+
+  // The whole second of the last CRI line that went the long way, when its
+  // time was written in UTC (`Z`) and was not a leap second: lines written
+  // in the same second share their first 19 bytes, and their instant is this
+  // second plus their fraction.
+  struct second_cache {
+    char text[19];
+    std::int64_t seconds = 0;
+    bool known = false;
+  };
+
+  void remember_second(std::string_view ts, const sandlog::timestamp& t) noexcept {
+    if (ts.size() < 20 || ts.back() != 'Z' || (ts[19] != '.' && ts[19] != 'Z') ||
+        (ts[17] == '6' && ts[18] == '0'))
+      return;
+    std::memcpy(second_.text, ts.data(), sizeof second_.text);
+    second_.seconds = t.seconds;
+    second_.known = true;
+  }
+
+  // `<second>[.1-9 digits]Z stdout|stderr F[ message]` where <second> is the
+  // remembered one, with no message open on its stream: the record is the
+  // same as parse_record and the joiner would give, so it is filtered and
+  // written here. Returns false, having done nothing, for any other line.
+  SANDLOG_FORCE_INLINE bool short_cri(std::string_view line) {
+    const char* p = line.data();
+    const char* const end = p + line.size();
+    if (!second_.known || line.size() < 29 || std::memcmp(p, second_.text, 19) != 0) return false;
+    p += 19;
+    std::uint32_t nanos = 0;
+    if (*p == '.') {
+      ++p;
+      const char* const digits = p;
+      while (p != end && p - digits < 10 && static_cast<unsigned char>(*p - '0') < 10)
+        nanos = nanos * 10 + static_cast<std::uint32_t>(*p++ - '0');
+      const auto n = p - digits;
+      if (n == 0 || n > 9) return false;
+      for (auto i = n; i < 9; ++i) nanos *= 10;
+    }
+    if (end - p < 10 || *p != 'Z') return false;
+    ++p;
+    std::uint64_t word, out_word, err_word;
+    std::memcpy(&word, p, 8);
+    std::memcpy(&out_word, " stdout ", 8);
+    std::memcpy(&err_word, " stderr ", 8);
+    if (word != out_word && word != err_word) return false;
+    const sandlog::stream_kind stream =
+        word == out_word ? sandlog::stream_kind::out : sandlog::stream_kind::err;
+    p += 8;
+    if (*p != 'F' || (p + 1 != end && p[1] != ' ')) return false;
+    const auto s = static_cast<std::size_t>(stream);
+    if (js_.open[s]) return false;
+    p = p + 1 == end ? end : p + 2;
+    if (opt_.stream && stream != *opt_.stream) return true;
+    sandlog::log_record r;
+    r.time.seconds = second_.seconds;
+    r.time.nanos = nanos;
+    r.has_time = true;
+    if (!window_.accepts(r)) return true;
+    ++stats_.records[s];
+    const std::size_t n = static_cast<std::size_t>(end - p);
+    char* o = out_->reserve(n + 1);
+    std::memcpy(o, p, n);
+    o[n] = '\n';
+    out_->commit(o + n + 1);
+    return true;
   }
 
   // The timestamp's text in a line that parsed: up to the first space (or
@@ -275,6 +350,8 @@ class decoder {
   bool in_piece_ = false;
   bool skip_piece_ = false;
   bool stopped_ = false;
+  bool short_path_ = false;
+  second_cache second_;
 };
 
 }  // namespace sandlog_cli
