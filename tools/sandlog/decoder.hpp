@@ -207,6 +207,31 @@ class decoder {
     second_.known = true;
   }
 
+  // Whether the 8 bytes at p are ASCII digits (fast_float's test).
+  static bool all_digits8(const char* p) noexcept {
+    std::uint64_t v;
+    std::memcpy(&v, p, 8);
+    return ((v & 0xF0F0F0F0F0F0F0F0) | (((v + 0x0606060606060606) & 0xF0F0F0F0F0F0F0F0) >> 4)) ==
+           0x3333333333333333;
+  }
+  // The value of 8 ASCII digits at p: pairs, then quads, then the halves,
+  // each step one multiply (fast_float's parse_eight_digits_unrolled).
+  static std::uint32_t digits8(const char* p) noexcept {
+    std::uint32_t n = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    std::uint64_t v;
+    std::memcpy(&v, p, 8);
+    v -= 0x3030303030303030;
+    v = (v * 10) + (v >> 8);
+    v = (((v & 0x000000FF000000FF) * (100 + (1000000ULL << 32))) +
+         (((v >> 16) & 0x000000FF000000FF) * (1 + (10000ULL << 32)))) >> 32;
+    n = static_cast<std::uint32_t>(v);
+#else
+    for (int i = 0; i < 8; ++i) n = n * 10 + static_cast<std::uint32_t>(p[i] - '0');
+#endif
+    return n;
+  }
+
   // `<second>[.1-9 digits]Z stdout|stderr F[ message]` where <second> is the
   // remembered one, with no message open on its stream: the record is the
   // same as parse_record and the joiner would give, so it is filtered and
@@ -220,6 +245,10 @@ class decoder {
     if (*p == '.') {
       ++p;
       const char* const digits = p;
+      if (end - p >= 9 && all_digits8(p) && static_cast<unsigned char>(p[8] - '0') < 10) {
+        nanos = digits8(p) * 10 + static_cast<std::uint32_t>(p[8] - '0');
+        p += 9;
+      }
       while (p != end && p - digits < 10 && static_cast<unsigned char>(*p - '0') < 10)
         nanos = nanos * 10 + static_cast<std::uint32_t>(*p++ - '0');
       const auto n = p - digits;
