@@ -237,12 +237,18 @@ inline parse_result finish(const fields& f, const char* end, const char* sec_at,
 
 // The complete parser for both grammars, written for clarity; the fast path
 // below handles the common RFC 3339 shapes and defers everything else here.
-// Kept out of line so that parse_timestamp stays small enough to inline.
+// Kept out of line so that parse_timestamp stays small enough to inline. The
+// options come as separate scalars: a struct argument made the caller build
+// it in memory on every call, even when the fast path never needs it.
 #if defined(__GNUC__) || defined(__clang__)
 __attribute__((noinline, cold))
 #endif
 inline parse_result parse_general(const char* first, const char* last, timestamp& out,
-                                  const timestamp_options& opts) noexcept {
+                                  syntax grammar, leap_second leap, bool assume_utc) noexcept {
+  timestamp_options opts;
+  opts.grammar = grammar;
+  opts.leap = leap;
+  opts.assume_utc = assume_utc;
   const bool iso = opts.grammar == syntax::iso8601;
   const char* p = first;
   fields f;
@@ -402,6 +408,13 @@ inline parse_result parse_general(const char* first, const char* last, timestamp
 
 #undef SANDLOG_TS_TRY
 
+// The same with the options as a struct, for callers off the hot path (the
+// fuzz target compares the fast path against it).
+inline parse_result parse_general(const char* first, const char* last, timestamp& out,
+                                  const timestamp_options& opts) noexcept {
+  return parse_general(first, last, out, opts.grammar, opts.leap, opts.assume_utc);
+}
+
 // ---- the fast path: SWAR validation and conversion of the fixed fields ----
 
 // Eight bytes at p as a little-endian word (byte p[0] in the low bits).
@@ -493,21 +506,36 @@ SANDLOG_FORCE_INLINE bool parse_fast(const char* first, const char* last, timest
   const unsigned leap = ((yy != 0 ? yy : century) & 3) == 0;
   const bool ok = (bad == 0) & (day - 1 < month_length[leap][month]) & (hour < 24);
   if (SANDLOG_UNLIKELY(!ok)) return false;
+  // Days before the year, from 0000-01-01: 365 per year plus a leap day for
+  // every multiple of 4 before it, less those of 100, plus those of 400.
+  // (Computed before the fraction and offset, whose positions depend on the
+  // input, so the two chains of work overlap.)
+  const unsigned year = century * 100 + yy;
+  const unsigned centuries = century + (yy != 0);  // multiples of 100 below year
+  const unsigned days = 365 * year + (year + 3) / 4 - centuries + (centuries + 3) / 4 +
+                        days_before_month[leap][month] + day - 1;
+  const std::int64_t local = (static_cast<std::int64_t>(days) - 719528) * 86400 +
+                             static_cast<std::int64_t>((hour * 60 + minute) * 60 + second);
 
   const char* p = first + 19;
   std::uint32_t nanos = 0;
   if (*p == '.' || (comma && *p == ',')) {
     ++p;
     if (last - p >= 8) {
-      // Count the leading digits of the next 8 bytes and convert them at once;
-      // shifting the digits to the top of the word pads them with leading zeros.
+      // Count the leading digits of the next 8 bytes and convert them at once.
+      // A byte is a digit when its value t is at most 9: t + 0x76 and t keep
+      // bit 7 clear. Carries only run upwards, so the lowest flag is exact.
       const std::uint64_t t = load8(p) ^ 0x3030303030303030u;
-      const std::uint64_t nondigit = (t | (t + 0x0606060606060606u)) & 0xF0F0F0F0F0F0F0F0u;
+      const std::uint64_t nondigit = (t | (t + 0x7676767676767676u)) & 0x8080808080808080u;
       if (nondigit != 0) {
-        const unsigned n = lowest_bit(nondigit) >> 3;  // the first non-digit byte
-        if (n == 0) return false;
-        nanos = eight_digits(t << (64 - 8 * n)) * pow10_u32[9 - n];
-        p += n;
+        if ((nondigit & 0x80) != 0) return false;  // no digit
+        // The n digits alone, read as the first of 8, are their value times
+        // 10^(8 - n): one more factor 10 makes nanoseconds, for any n. The
+        // lowest flag, bit 8n + 7, gives the mask of the digits without a
+        // shift by a variable count (slow, and on the way to the offset).
+        const std::uint64_t first_flag = nondigit & (0 - nondigit);
+        nanos = eight_digits(t & ((first_flag >> 7) - 1)) * 10;
+        p += lowest_bit(nondigit) >> 3;
       } else {
         nanos = eight_digits(t) * 10;
         p += 8;
@@ -534,26 +562,19 @@ SANDLOG_FORCE_INLINE bool parse_fast(const char* first, const char* last, timest
     if (last - p < 6) return false;
     // "±HH:MM" in one load that ends with it (19 bytes precede p), checked
     // like the fixed fields with the sign byte cleared. The sign is '+' or
-    // '-' when sign - '+' is 0 or 2; bit 2 is set in '-' (0x2D), clear in '+' (0x2B).
+    // '-' (43 or 45) when sign - '+' is 0 or 2, and then 44 - sign is 1 or -1.
     const std::uint64_t w = load8(p - 2) >> 16;
-    const unsigned sign = static_cast<unsigned>(w & 0xFF);
-    std::uint64_t off_bad = (sign - '+') & ~2u;
+    const int sign = static_cast<int>(w & 0xFF);
+    std::uint64_t off_bad = static_cast<unsigned>(sign - '+') & ~2u;
     constexpr char offset_text[9] = {0, '2', '9', ':', '5', '9', 0, 0, 0};
     const std::uint64_t u = pairs(SANDLOG_TS_MATCH8(offset_text, w & ~std::uint64_t{0xFF}, off_bad));
-    const unsigned oh = byte_at(u, 1), om = byte_at(u, 4);
-    if ((off_bad != 0) | (oh > 23)) return false;
-    const int west = -static_cast<int>((sign >> 2) & 1);  // all ones for '-'
-    offset = (static_cast<int>(oh * 60 + om) ^ west) - west;
+    if ((off_bad != 0) | (byte_at(u, 1) > 23)) return false;
+    // Hours (byte 1) * 60 + minutes (byte 4) in one multiply, read at bit 40.
+    const std::uint64_t hm = u & 0x000000FF0000FF00u;
+    offset = static_cast<int>((hm * ((std::uint64_t{60} << 32) | (1u << 8))) >> 40) * (44 - sign);
     p += 6;
   }
-  // Days before the year, from 0000-01-01: 365 per year plus a leap day for
-  // every multiple of 4 before it, less those of 100, plus those of 400.
-  const unsigned year = century * 100 + yy;
-  const unsigned centuries = century + (yy != 0);  // multiples of 100 below year
-  const unsigned days = 365 * year + (year + 3) / 4 - centuries + (centuries + 3) / 4 +
-                        days_before_month[leap][month] + day - 1;
-  out.seconds = (static_cast<std::int64_t>(days) - 719528) * 86400 +
-                ((static_cast<int>(hour * 60 + minute) - offset) * 60 + static_cast<int>(second));
+  out.seconds = local - offset * 60;
   out.nanos = nanos;
   out.offset_minutes = static_cast<std::int16_t>(offset);
   end = p;
@@ -577,7 +598,7 @@ SANDLOG_FORCE_INLINE parse_result parse_timestamp(const char* first, const char*
   if (SANDLOG_LIKELY(last - first >= 20) &&
       detail::parse_fast(first, last, out, end, opts.grammar == syntax::iso8601))
     return {end, error::ok};
-  return detail::parse_general(first, last, out, opts);
+  return detail::parse_general(first, last, out, opts.grammar, opts.leap, opts.assume_utc);
 }
 
 // ---------------------------------------------------------------------------
