@@ -80,10 +80,11 @@ namespace detail {
 
 // Bit i of a terminator mask is set when byte i of a 64-byte block may end a
 // line: '\n', and for line_ending::any also '\r'.
+// The mask of the first n <= 64 bytes at block.
 template <line_ending E>
-inline std::uint64_t terminator_mask_scalar(const char* block) noexcept {
+inline std::uint64_t terminator_mask_scalar(const char* block, unsigned n = 64) noexcept {
   std::uint64_t mask = 0;
-  for (unsigned i = 0; i < 64; ++i) {
+  for (unsigned i = 0; i < n; ++i) {
     const char c = block[i];
     const bool hit = E == line_ending::any ? (c == '\n') | (c == '\r') : c == '\n';
     mask |= std::uint64_t{hit} << i;
@@ -141,9 +142,13 @@ SANDLOG_FORCE_INLINE std::uint64_t terminator_mask(const char* block) noexcept {
 // The mask of the first n < 64 bytes at p, read without touching p[n].
 template <line_ending E>
 SANDLOG_FORCE_INLINE std::uint64_t terminator_mask_partial(const char* p, std::size_t n) noexcept {
+#if SANDLOG_HAS_SSE2
   char block[64] = {};
   std::memcpy(block, p, n);
   return terminator_mask<E>(block) & ((std::uint64_t{1} << n) - 1);
+#else
+  return terminator_mask_scalar<E>(p, static_cast<unsigned>(n));
+#endif
 }
 
 // The first byte in [p, end) that may end a line under E, or end.
@@ -447,57 +452,102 @@ class line_splitter {
       if (!end_line<E>(p, t, end, sink)) return error::line_too_long;
       if (p == end) return error::ok;
     }
-    // Hot loop: every line starts in this chunk. Each block of 64 bytes
-    // becomes a mask; each set bit ends one line.
+    // Every line from here on starts in this chunk. scan() delivers the
+    // usual ones; this loop handles what makes it stop.
     std::uint64_t lines = 0;
-    const char* block = p;
-    bool ok = true;
-    while (ok && end - block >= 64) {
-      const std::uint64_t mask = detail::terminator_mask<E>(block);
-      if (E != line_ending::any && mask == 0 && end - block >= 128 &&
-          detail::terminator_mask<E>(block + 64) == 0) {
+    scan_state st{p, p, 0, p, 0, nullptr};
+    for (;;) {
+      const stop why = scan<E>(st, end, lines, sink);
+      if (why == stop::quiet) {
         // 128 bytes without a terminator: a long line. The C library's
         // memchr (vectorised, with the widest instructions the CPU has,
         // chosen at run time) crosses the rest of it faster than our blocks.
-        const void* t = std::memchr(block + 128, '\n', static_cast<std::size_t>(end - block - 128));
-        block = t == nullptr ? end : static_cast<const char*>(t);
-        continue;
+        const void* t = std::memchr(st.block, '\n', static_cast<std::size_t>(end - st.block));
+        st.block = t == nullptr ? end : static_cast<const char*>(t);
+      } else if (why == stop::overlong) {
+        if (!take(st.start, st.n, true, 0, sink)) {
+          stats_.lines += lines;
+          return error::line_too_long;
+        }
+      } else if (st.block != end) {
+        const auto left = static_cast<std::size_t>(end - st.block);
+        st.mask = detail::terminator_mask_partial<E>(st.block, left);
+        st.base = st.block;
+        st.block = end;
+      } else {
+        break;
       }
-      ok = lines_in_block<E>(mask, block, p, end, lines, sink);
-      block += 64;
-    }
-    if (ok && block != end) {
-      const auto left = static_cast<std::size_t>(end - block);
-      ok = lines_in_block<E>(detail::terminator_mask_partial<E>(block, left), block, p, end, lines,
-                             sink);
     }
     stats_.lines += lines;
-    if (!ok) return error::line_too_long;
+    p = st.p;
     return p < end ? tail<E>(p, end, sink) : error::ok;
   }
 
-  // Delivers the lines ended by the terminators in `mask` (bit i: block[i]).
-  // Every line here starts in the chunk at p, with nothing carried or being
-  // skipped, so the usual line is a view and a sink call.
+  // Where scan() is: `p` starts the open line, `mask` holds the terminators
+  // of the block at `base` not yet delivered, `block` is the next block to
+  // search; [start, start + n) is the text of an overlong line.
+  struct scan_state {
+    const char* p;
+    const char* block;
+    std::uint64_t mask;
+    const char* base;
+    std::size_t n;
+    const char* start;
+  };
+  enum class stop : std::uint8_t { end, quiet, overlong };
+
+  // The hot loop: delivers each line that ends in the whole 64-byte blocks
+  // from st.block on as a view and a sink call. It makes no call of its own,
+  // so the compiler can keep the sink's state in registers, and stops at the
+  // last partial block (stop::end), after 128 bytes without a terminator
+  // (stop::quiet, st.block past them) or at a line longer than max_line
+  // (stop::overlong, st.p past its terminator).
   template <line_ending E, class Sink>
-  SANDLOG_FORCE_INLINE bool lines_in_block(std::uint64_t mask, const char* block, const char*& p,
-                                           const char* end, std::uint64_t& lines, Sink& sink) {
+  SANDLOG_FORCE_INLINE stop scan(scan_state& st, const char* end, std::uint64_t& lines,
+                                 Sink& sink) {
     const std::size_t max = options_.max_line;
-    while (mask != 0) {
-      const char* t = block + detail::lowest_bit(mask);
-      mask &= mask - 1;
-      if (E == line_ending::any && t < p) continue;  // the '\n' of a "\r\n" pair
-      std::size_t n = 0;
-      const char* start = p;
-      p = past_terminator<E>(p, t, end, n);
-      if (SANDLOG_LIKELY(n <= max)) {
+    const char* p = st.p;
+    const char* block = st.block;
+    const char* base = st.base;
+    std::uint64_t mask = st.mask;
+    stop why = stop::end;
+    for (;;) {
+      while (mask != 0) {
+        const char* t = base + detail::lowest_bit(mask);
+        mask &= mask - 1;
+        if (E == line_ending::any && t < p) continue;  // the '\n' of a "\r\n" pair
+        std::size_t n = 0;
+        const char* start = p;
+        p = past_terminator<E>(p, t, end, n);
+        if (SANDLOG_UNLIKELY(n > max)) {
+          st.start = start;
+          st.n = n;
+          why = stop::overlong;
+          goto out;
+        }
         sink(line{std::string_view(start, n), 0});
         ++lines;
-      } else if (!take(start, n, true, 0, sink)) {
-        return false;
+      }
+      if (end - block < 64) goto out;
+      base = block;
+      mask = detail::terminator_mask<E>(block);
+      block += 64;
+      if (E != line_ending::any && mask == 0 && end - block >= 64) {
+        base = block;
+        mask = detail::terminator_mask<E>(block);
+        block += 64;
+        if (mask == 0) {
+          why = stop::quiet;
+          goto out;
+        }
       }
     }
-    return true;
+  out:
+    st.p = p;
+    st.block = block;
+    st.base = base;
+    st.mask = mask;
+    return why;
   }
 
   // Ends the open line at the terminator byte *t and moves p past it.
