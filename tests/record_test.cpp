@@ -276,6 +276,57 @@ TEST_CASE("CRI parsing agrees with a slow reference on every one-byte mutation")
   }
 }
 
+TEST_CASE("CRI stream and tag agree with the slow reference for every byte at every position") {
+  // The fields after the timestamp are read ten bytes at a time when they
+  // can be; every byte value at each of those positions (and one past them),
+  // for each stream and tag, with messages of 0-2 bytes and a line that ends
+  // early, must read exactly as the reference reads it.
+  for (const char* ts : {"2026-02-20T14:30:00.123456789Z", "2026-02-20T14:30:00Z"}) {
+    for (const char* fields : {" stdout F ", " stderr F ", " stdout P ", " stderr P "}) {
+      for (const char* msg : {"", "m", "a b"}) {
+        const std::string base = std::string(ts) + fields + msg;
+        const std::size_t at = std::string_view(ts).size();
+        for (std::size_t i = at; i < base.size() + 1 && i <= at + 10; ++i) {
+          for (int c = 0; c < 256; ++c) {
+            std::string line = base;
+            if (i < line.size()) {
+              line[i] = static_cast<char>(c);
+            } else {
+              line += static_cast<char>(c);
+            }
+            log_record ours = sentinel(), ref = sentinel();
+            const sandlog::parse_result res = parse_record(line, log_format::cri, ours);
+            const bool ref_ok = reference_cri(line, ref);
+            CAPTURE(line);
+            REQUIRE(static_cast<bool>(res) == ref_ok);
+            if (!res) {
+              REQUIRE(is_sentinel(ours));
+              continue;
+            }
+            REQUIRE(res.ptr == line.data() + line.size());
+            REQUIRE(ours.time == ref.time);
+            REQUIRE(ours.has_time);
+            REQUIRE(ours.stream == ref.stream);
+            REQUIRE(ours.partial == ref.partial);
+            REQUIRE(ours.message.data() == ref.message.data());
+            REQUIRE(ours.message.size() == ref.message.size());
+          }
+        }
+        // and every shorter line
+        for (std::size_t n = at; n < base.size(); ++n) {
+          const std::string line = base.substr(0, n);
+          log_record ours = sentinel(), ref = sentinel();
+          const bool ok = static_cast<bool>(parse_record(line, log_format::cri, ours));
+          CAPTURE(line);
+          REQUIRE(ok == reference_cri(line, ref));
+          if (!ok) REQUIRE(is_sentinel(ours));
+          if (ok) REQUIRE(ours.message.data() == ref.message.data());
+        }
+      }
+    }
+  }
+}
+
 TEST_CASE("detect_format recognises each envelope from one line") {
   CHECK(sandlog::detect_format("2026-02-20T14:30:00.123456789Z stdout F hello") == log_format::cri);
   CHECK(sandlog::detect_format("2026-02-20T14:30:00Z stderr P:x part") == log_format::cri);
@@ -421,6 +472,25 @@ TEST_CASE("stdout and stderr fragments may interleave") {
                                        {stream_kind::out, "abwhole", 0, 1, false},
                                        {stream_kind::err, "e", 0, 6, false}};
   CHECK(c.pieces == expected);
+}
+
+TEST_CASE("a final record passes through without a copy while another stream is open") {
+  cri_joiner j;
+  collector c;
+  REQUIRE(j.add(fragment(stream_kind::err, "x", true, 1), std::ref(c)) == error::ok);
+  const std::string text = "whole stdout line";
+  const char* seen = nullptr;
+  REQUIRE(j.add(fragment(stream_kind::out, text, false, 2), [&](const joined_record& m) {
+    seen = m.record.message.data();
+    CHECK(m.record.stream == stream_kind::out);
+    CHECK(m.record.time.seconds == 2);
+    CHECK(m.flags == 0);
+  }) == error::ok);
+  CHECK(seen == text.data());
+  CHECK(j.buffered() == 1);
+  REQUIRE(j.add(fragment(stream_kind::err, "y", false, 3), std::ref(c)) == error::ok);
+  CHECK(c.pieces == std::vector<piece>{{stream_kind::err, "xy", 0, 1, false}});
+  CHECK(j.stats().messages == 2);
 }
 
 TEST_CASE("finish flushes fragments that never saw their F, flagged unterminated") {

@@ -71,55 +71,98 @@ inline parse_result parse_timestamped(const char* p, const char* end, log_record
   return {end, error::ok};
 }
 
-// `<ts> <stdout|stderr> <P|F>[:tag...] <message>`, the message possibly empty
-// (with or without its separating space).
-SANDLOG_FORCE_INLINE parse_result parse_cri(const char* p, const char* end, log_record& r,
-                              const timestamp_options& opts) noexcept {
-  parse_result t = parse_timestamp(p, end, r.time, opts);
-  if (!t) return t;
-  p = t.ptr;
-  if (SANDLOG_LIKELY(end - p >= 8)) {
-    // The common case in one compare: " stdout " or " stderr ".
-    std::uint64_t word;
-    std::memcpy(&word, p, 8);
-    std::uint64_t out_word, err_word;
-    std::memcpy(&out_word, " stdout ", 8);
-    std::memcpy(&err_word, " stderr ", 8);
-    if (word == out_word || word == err_word) {
-      r.stream = word == out_word ? stream_kind::out : stream_kind::err;
-      p += 8;
-      goto tag;
-    }
-  }
-  if (p == end || *p != ' ') return {p, error::missing_space};
+// The eight bytes at p, in memory order, for comparing with a literal.
+SANDLOG_FORCE_INLINE std::uint64_t bytes8(const char* p) noexcept {
+  std::uint64_t w;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+SANDLOG_FORCE_INLINE std::uint16_t bytes2(const char* p) noexcept {
+  std::uint16_t w;
+  std::memcpy(&w, p, 2);
+  return w;
+}
+
+// The CRI fields after the timestamp: where the message starts (or, on
+// failure, where the line went wrong), the stream and the partial flag.
+// Sixteen bytes, so that they come back in registers.
+struct cri_fields {
+  const char* at;
+  error ec;
+  stream_kind stream;
+  bool partial;
+};
+
+// The CRI fields after the timestamp, which ends at p, in every shape the
+// fast path in parse_cri leaves: a missing or doubled space, `P:tags`, an
+// empty message without its space, and every error. Kept out of line so that
+// parse_cri stays small enough to inline into the caller's line loop.
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((noinline, cold))
+#endif
+inline cri_fields parse_cri_fields(const char* p, const char* end) noexcept {
+  if (p == end || *p != ' ') return {p, error::missing_space, {}, false};
   ++p;
-  if (end - p < 6) return {p, error::bad_stream};
+  if (end - p < 6) return {p, error::bad_stream, {}, false};
+  stream_kind stream;
   if (std::memcmp(p, "stdout", 6) == 0) {
-    r.stream = stream_kind::out;
+    stream = stream_kind::out;
   } else if (std::memcmp(p, "stderr", 6) == 0) {
-    r.stream = stream_kind::err;
+    stream = stream_kind::err;
   } else {
-    return {p, error::bad_stream};
+    return {p, error::bad_stream, {}, false};
   }
   p += 6;
   if (p == end || *p != ' ') {
     // "stdoutx": a longer word is a bad stream, not a missing space
-    return {p, p == end ? error::missing_space : error::bad_stream};
+    return {p, p == end ? error::missing_space : error::bad_stream, {}, false};
   }
   ++p;
-tag:
-  if (p == end || (*p != 'P' && *p != 'F')) return {p, error::bad_cri_tag};
-  r.partial = *p == 'P';
+  if (p == end || (*p != 'P' && *p != 'F')) return {p, error::bad_cri_tag, {}, false};
+  const bool partial = *p == 'P';
   ++p;
   if (p != end && *p == ':') {
     // further tags: any bytes up to the next space (kubelet reads only the first)
     const void* space = std::memchr(p, ' ', static_cast<std::size_t>(end - p));
     p = space ? static_cast<const char*>(space) : end;
   } else if (!at_field_end(p, end)) {
-    return {p, error::bad_cri_tag};
+    return {p, error::bad_cri_tag, {}, false};
   }
+  return {message_after(p, end).data(), error::ok, stream, partial};
+}
+
+// `<ts> <stdout|stderr> <P|F>[:tag...] <message>`, the message possibly empty
+// (with or without its separating space). Writes `r` only on success, and
+// never lets its address reach an out-of-line call: the caller's record can
+// then live in registers.
+SANDLOG_FORCE_INLINE parse_result parse_cri(const char* p, const char* end, log_record& r,
+                                            const timestamp_options& opts) noexcept {
+  timestamp time;
+  const parse_result t = parse_timestamp(p, end, time, opts);
+  if (!t) return t;
+  p = t.ptr;
+  cri_fields f;
+  // What kubelet and containerd write, " stdout F " and the like, is four
+  // fixed 10-byte patterns: one word and one pair of bytes decide them.
+  std::uint64_t word = 0;
+  std::uint16_t tag = 0;
+  if (SANDLOG_LIKELY(end - p >= 10)) {
+    word = bytes8(p);
+    tag = bytes2(p + 8);
+  }
+  const bool err = word == bytes8(" stderr ");
+  const bool partial = tag == bytes2("P ");
+  if (SANDLOG_LIKELY((word == bytes8(" stdout ") || err) && (tag == bytes2("F ") || partial))) {
+    f = {p + 10, error::ok, err ? stream_kind::err : stream_kind::out, partial};
+  } else {
+    f = parse_cri_fields(p, end);
+    if (f.ec != error::ok) return {f.at, f.ec};
+  }
+  r.time = time;
   r.has_time = true;
-  r.message = message_after(p, end);
+  r.stream = f.stream;
+  r.partial = f.partial;
+  r.message = std::string_view(f.at, static_cast<std::size_t>(end - f.at));
   return {end, error::ok};
 }
 
@@ -154,10 +197,14 @@ inline parse_result parse_bracketed(const char* p, const char* end, log_record& 
 // line went wrong and the error (the timestamp's own error, or
 // missing_space, bad_stream, bad_cri_tag, bad_bracket), and leaves `out`
 // untouched. Allocates nothing.
-inline parse_result parse_record(std::string_view line, log_format format, log_record& out,
-                                 timestamp_options opts = {}) noexcept {
+// (Forced inline so that a constant `format` leaves only its own parser
+// behind, and the CRI line loop keeps the record in registers.)
+SANDLOG_FORCE_INLINE parse_result parse_record(std::string_view line, log_format format,
+                                               log_record& out,
+                                               timestamp_options opts = {}) noexcept {
   const char* const p = line.data();
   const char* const end = p + line.size();
+  if (format == log_format::cri) return detail::parse_cri(p, end, out, opts);
   log_record r;
   parse_result res{p, error::ok};
   switch (format) {
@@ -166,8 +213,8 @@ inline parse_result parse_record(std::string_view line, log_format format, log_r
       res.ptr = end;
       break;
     case log_format::timestamped: res = detail::parse_timestamped(p, end, r, opts); break;
-    case log_format::cri: res = detail::parse_cri(p, end, r, opts); break;
     case log_format::bracketed: res = detail::parse_bracketed(p, end, r, opts); break;
+    case log_format::cri:  // handled above
     case log_format::docker_json:
     default: return {p, error::unsupported_format};
   }
@@ -312,25 +359,17 @@ class cri_joiner {
   // until reset()), else error::ok. Allocates only to grow a stream's buffer,
   // up to max_message bytes.
   template <class Sink>
-  error add(const log_record& rec, Sink&& sink) {
-    if (SANDLOG_UNLIKELY(failed_)) return error::line_too_long;
-    slot& s = slots_[static_cast<std::size_t>(rec.stream) % slot_count];
-    const bool last = !rec.partial;
-    if (!s.open) {
-      if (last && rec.message.size() <= options_.max_message) {  // the common case
-        ++stats_.messages;
-        sink(joined_record{plain(rec), 0});
-        return error::ok;
-      }
-      s.open = true;
-      s.time = rec.time;
-      s.has_time = rec.has_time;
+  SANDLOG_FORCE_INLINE error add(const log_record& rec, Sink&& sink) {
+    // The common case, a whole line with no message open and no failure,
+    // costs one test of busy_ on top of the two the record always needs.
+    if (SANDLOG_LIKELY(busy_ == 0 && !rec.partial && rec.message.size() <= options_.max_message)) {
+      ++stats_.messages;
+      sink(joined_record{plain(rec), 0});
+      return error::ok;
     }
-    if (!take(s, rec.stream, rec.message, last, sink)) {
-      failed_ = true;
-      return error::line_too_long;
-    }
-    return error::ok;
+    // The fields one by one: were rec's address to reach an out-of-line
+    // call, the caller's record would have to live in memory.
+    return add_slow(rec.time, rec.has_time, rec.stream, rec.partial, rec.message, sink);
   }
 
   // Ends the stream: each message still waiting for its `F` is delivered,
@@ -338,10 +377,10 @@ class cri_joiner {
   // Views live until the sink returns.
   template <class Sink>
   error finish(Sink&& sink) {
-    if (SANDLOG_UNLIKELY(failed_)) return error::line_too_long;
+    if (SANDLOG_UNLIKELY(busy_ & failed_bit)) return error::line_too_long;
     for (stream_kind k : {stream_kind::out, stream_kind::err, stream_kind::unknown}) {
       slot& s = slots_[static_cast<std::size_t>(k)];
-      if (!s.open) continue;
+      if (!is_open(s)) continue;
       if (!s.skipping) emit(s, k, s.buf, line::unterminated, sink);
       close(s);
       s.buf.clear();
@@ -354,7 +393,9 @@ class cri_joiner {
     return slots_[0].buf.size() + slots_[1].buf.size() + slots_[2].buf.size();
   }
   // error::line_too_long once overflow::fail has tripped, else error::ok.
-  error last_error() const noexcept { return failed_ ? error::line_too_long : error::ok; }
+  error last_error() const noexcept {
+    return (busy_ & failed_bit) != 0 ? error::line_too_long : error::ok;
+  }
   const joiner_stats& stats() const noexcept { return stats_; }
   const joiner_options& options() const noexcept { return options_; }
 
@@ -363,9 +404,9 @@ class cri_joiner {
   void reset() noexcept {
     for (slot& s : slots_) {
       s.buf.clear();
-      s.open = s.skipping = s.cut = false;
+      s.skipping = s.cut = false;
     }
-    failed_ = false;
+    busy_ = 0;
     stats_ = {};
   }
 
@@ -376,10 +417,52 @@ class cri_joiner {
     std::string buf;
     timestamp time{};
     bool has_time = false;
-    bool open = false;      // a message has started and not ended
     bool skipping = false;  // dropping the rest of an overlong message
     bool cut = false;       // the open message has been split
   };
+
+  // busy_ holds one bit per stream with a message open (a message has
+  // started and not ended), and failed_bit once overflow::fail has tripped:
+  // zero means every record that is not partial passes straight through.
+  static constexpr std::uint8_t failed_bit = 1u << slot_count;
+  std::uint8_t open_bit(const slot& s) const noexcept {
+    return static_cast<std::uint8_t>(1u << (&s - slots_));
+  }
+  bool is_open(const slot& s) const noexcept { return (busy_ & open_bit(s)) != 0; }
+
+  // Everything but the pass-through: fragments, overlong messages, a failed
+  // joiner. Out of line so that add() inlines into the caller's loop.
+  template <class Sink>
+#if defined(__GNUC__) || defined(__clang__)
+  __attribute__((noinline))
+#endif
+  error add_slow(timestamp time, bool has_time, stream_kind stream, bool partial,
+                 std::string_view message, Sink& sink) {
+    if (SANDLOG_UNLIKELY(busy_ & failed_bit)) return error::line_too_long;
+    log_record rec;
+    rec.time = time;
+    rec.has_time = has_time;
+    rec.stream = stream;
+    rec.partial = partial;
+    rec.message = message;
+    slot& s = slots_[static_cast<std::size_t>(rec.stream) % slot_count];
+    const bool last = !rec.partial;
+    if (!is_open(s)) {
+      if (last && rec.message.size() <= options_.max_message) {  // another stream is open
+        ++stats_.messages;
+        sink(joined_record{plain(rec), 0});
+        return error::ok;
+      }
+      busy_ = static_cast<std::uint8_t>(busy_ | open_bit(s));
+      s.time = rec.time;
+      s.has_time = rec.has_time;
+    }
+    if (!take(s, rec.stream, rec.message, last, sink)) {
+      busy_ = static_cast<std::uint8_t>(busy_ | failed_bit);
+      return error::line_too_long;
+    }
+    return error::ok;
+  }
 
   static log_record plain(const log_record& rec) noexcept {
     log_record r = rec;
@@ -403,7 +486,8 @@ class cri_joiner {
   void close(slot& s) noexcept {
     ++stats_.messages;
     if (s.cut) ++stats_.split;
-    s.open = s.skipping = s.cut = false;
+    busy_ = static_cast<std::uint8_t>(busy_ & ~open_bit(s));
+    s.skipping = s.cut = false;
   }
 
   // Appends without letting capacity run far past max_message.
@@ -463,7 +547,7 @@ class cri_joiner {
         case overflow::fail:
         default:
           s.buf.clear();
-          s.open = false;
+          busy_ = static_cast<std::uint8_t>(busy_ & ~open_bit(s));
           return false;
       }
     }
@@ -493,7 +577,7 @@ class cri_joiner {
   joiner_options options_;
   slot slots_[slot_count];
   joiner_stats stats_;
-  bool failed_ = false;
+  std::uint8_t busy_ = 0;
 };
 
 }  // namespace sandlog
