@@ -260,6 +260,40 @@ TEST_CASE("fractions of 1 to 20 digits are read and truncated to nanoseconds") {
   CHECK(parse_error("2026-02-20T14:30:00,5Z") == error::bad_offset);  // comma: iso8601 only
 }
 
+TEST_CASE("three fraction digits then any byte and any tail agree with the reference parser") {
+  // Milliseconds take their own path: check every byte after them, with the
+  // tails that make a whole offset, a partial one, or a longer fraction.
+  const std::vector<std::string> tails = {"", "05:30", "05:3", "23:59 x", "24:00", "5:30", "0530",
+                                          "1234", "1234567890Z"};
+  for (int c = 0; c < 256; ++c) {
+    for (const std::string& tail : tails) {
+      for (const bool lenient_grammar : {false, true}) {
+        const std::string text = "2024-02-29T23:59:58.987" + std::string(1, static_cast<char>(c)) + tail;
+        sandlog::timestamp_options o;
+        if (lenient_grammar) o = lenient();
+        const auto got = parse(text, o);
+        const auto want = sandlog_ref::parse(text, lenient_grammar, sandlog_ref::leap::clamp, false);
+        INFO(text);
+        REQUIRE(got.r.ec == want.ec);
+        if (!got.r) continue;
+        CHECK(got.consumed == want.consumed);
+        CHECK(got.ts.seconds == want.seconds);
+        CHECK(got.ts.nanos == want.nanos);
+        CHECK(got.ts.offset_minutes == want.offset);
+      }
+    }
+  }
+  for (unsigned ms = 0; ms < 1000; ++ms) {
+    char b[40];
+    std::snprintf(b, sizeof b, "1999-12-31T23:59:59.%03u-12:45", ms);
+    const auto got = parse(b);
+    REQUIRE(got.r);
+    CHECK(got.ts.nanos == ms * 1000000);
+    CHECK(got.ts.seconds == 946684799 + (12 * 60 + 45) * 60);
+    CHECK(got.consumed == 29);
+  }
+}
+
 TEST_CASE("instants before 1970 keep a non-negative fraction") {
   auto o = parse("1969-12-31T23:59:59.5Z");
   CHECK(o.ts.seconds == -1);
