@@ -1,12 +1,70 @@
-// parse_record across every format, detect_format and format_detector.
-// Invariants: success consumes the whole line and the message is a sub-view
-// of it; failure leaves the record untouched; a parsed timestamp formats and
-// parses back to itself; the format detect_format names parses the line.
+// parse_record across every format, detect_format, format_detector and
+// cri_joiner. Invariants: success consumes the whole line and the message is
+// a sub-view of it; failure leaves the record untouched; a parsed timestamp
+// formats and parses back to itself; the format detect_format names parses
+// the line; the joiner, fed the input's CRI lines, hands out exactly the
+// messages a per-stream model puts together.
 #include <sandlog/record.hpp>
 
 #include "fuzz_util.hpp"
 
+#include <string>
+#include <vector>
+
 namespace {
+
+struct joined {
+  sandlog::stream_kind stream;
+  std::string text;
+  std::int64_t seconds;
+  std::uint8_t flags;
+  bool operator==(const joined& o) const {
+    return stream == o.stream && text == o.text && seconds == o.seconds && flags == o.flags;
+  }
+};
+
+// Each input line that parses as CRI goes to a cri_joiner (no limit reached)
+// and to a model: one pending text and first time per stream.
+void check_joiner(std::string_view input) {
+  sandlog::cri_joiner joiner;
+  std::vector<joined> got, want;
+  auto sink = [&](const sandlog::joined_record& j) {
+    SANDLOG_FUZZ_ASSERT(j.record.partial == j.is_unterminated());
+    got.push_back({j.record.stream, std::string(j.record.message), j.record.time.seconds, j.flags});
+  };
+  struct pending {
+    bool open = false;
+    std::string text;
+    std::int64_t seconds = 0;
+  } model[3];
+  std::string_view rest = input;
+  while (!rest.empty()) {
+    const std::size_t nl = rest.find('\n');
+    const std::string_view one = rest.substr(0, nl);
+    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+    sandlog::log_record r;
+    if (!sandlog::parse_record(one, sandlog::log_format::cri, r)) continue;
+    pending& m = model[static_cast<int>(r.stream)];
+    if (!m.open) {
+      m.open = true;
+      m.seconds = r.time.seconds;
+    }
+    m.text += r.message;
+    if (!r.partial) {
+      want.push_back({r.stream, m.text, m.seconds, 0});
+      m = pending();
+    }
+    SANDLOG_FUZZ_ASSERT(joiner.add(r, sink) == sandlog::error::ok);
+    SANDLOG_FUZZ_ASSERT(got == want);
+  }
+  for (auto k : {sandlog::stream_kind::out, sandlog::stream_kind::err, sandlog::stream_kind::unknown}) {
+    const pending& m = model[static_cast<int>(k)];
+    if (m.open) want.push_back({k, m.text, m.seconds, sandlog::line::unterminated});
+  }
+  SANDLOG_FUZZ_ASSERT(joiner.finish(sink) == sandlog::error::ok);
+  SANDLOG_FUZZ_ASSERT(got == want);
+  SANDLOG_FUZZ_ASSERT(joiner.buffered() == 0);
+}
 
 bool untouched(const sandlog::log_record& r) {
   return r.time.seconds == -1 && r.time.nanos == 1 && !r.has_time &&
@@ -81,5 +139,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       sandlog::log_record r;
       SANDLOG_FUZZ_ASSERT(sandlog::parse_record(one, settled, r, opts));
     }
+
+  check_joiner(line);
   return 0;
 }
