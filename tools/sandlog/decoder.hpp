@@ -101,7 +101,16 @@ class decoder {
   void feed(std::string_view chunk) {
     stats_.bytes += chunk.size();
     if (stopped_) return;
-    splitter_.feed(chunk, [this](const sandlog::line& l) { on_line(l); });
+    splitter_.feed(chunk, [this](const sandlog::line& l) {
+      // The short path is tried here, before the call, so that the common
+      // line costs no call at all.
+      if (short_path_ && !in_piece_ && !l.is_continued() && !stopped_ && short_cri(l.text)) {
+        ++line_no_;
+        ++stats_.lines;
+        return;
+      }
+      on_line(l);
+    });
   }
 
   // Ends the input: its unterminated last line, and (with end_messages) any
@@ -169,7 +178,6 @@ class decoder {
     }
     ++line_no_;
     ++stats_.lines;
-    if (short_path_ && !in_piece_ && short_cri(l.text)) return;
     sandlog::log_record r;
     std::string_view ts{};
     if (format_ == sandlog::log_format::docker_json) {
@@ -207,6 +215,28 @@ class decoder {
     second_.known = true;
   }
 
+  // Whether the 19 bytes at p are the remembered second's (three loads, the
+  // last overlapping, instead of a call to memcmp).
+  SANDLOG_FORCE_INLINE bool same_second(const char* p) const noexcept {
+    std::uint64_t a, b, c, x, y, z;
+    std::memcpy(&a, p, 8);
+    std::memcpy(&b, p + 8, 8);
+    std::memcpy(&c, p + 11, 8);
+    std::memcpy(&x, second_.text, 8);
+    std::memcpy(&y, second_.text + 8, 8);
+    std::memcpy(&z, second_.text + 11, 8);
+    return ((a ^ x) | (b ^ y) | (c ^ z)) == 0;
+  }
+
+  // time_window::accepts for a timed record, without building one.
+  SANDLOG_FORCE_INLINE bool in_window(std::int64_t seconds, std::uint32_t nanos) const noexcept {
+    if (window_.since && (seconds < window_.since->seconds ||
+                          (seconds == window_.since->seconds && nanos < window_.since->nanos)))
+      return false;
+    return !window_.until || seconds < window_.until->seconds ||
+           (seconds == window_.until->seconds && nanos < window_.until->nanos);
+  }
+
   // Whether the 8 bytes at p are ASCII digits (fast_float's test).
   static bool all_digits8(const char* p) noexcept {
     std::uint64_t v;
@@ -239,7 +269,7 @@ class decoder {
   SANDLOG_FORCE_INLINE bool short_cri(std::string_view line) {
     const char* p = line.data();
     const char* const end = p + line.size();
-    if (!second_.known || line.size() < 29 || std::memcmp(p, second_.text, 19) != 0) return false;
+    if (!second_.known || line.size() < 29 || !same_second(p)) return false;
     p += 19;
     std::uint32_t nanos = 0;
     if (*p == '.') {
@@ -270,11 +300,7 @@ class decoder {
     if (js_.open[s]) return false;
     p = p + 1 == end ? end : p + 2;
     if (opt_.stream && stream != *opt_.stream) return true;
-    sandlog::log_record r;
-    r.time.seconds = second_.seconds;
-    r.time.nanos = nanos;
-    r.has_time = true;
-    if (!window_.accepts(r)) return true;
+    if (!in_window(second_.seconds, nanos)) return true;
     ++stats_.records[s];
     const std::size_t n = static_cast<std::size_t>(end - p);
     char* o = out_->reserve(n + 1);
