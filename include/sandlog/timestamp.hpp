@@ -473,15 +473,57 @@ SANDLOG_FORCE_INLINE std::uint32_t eight_digits(std::uint64_t t) noexcept {
   return static_cast<std::uint32_t>(((t & 0x0000FFFF0000FFFFu) * 42949672960001u) >> 32);
 }
 
-// Indexed by [leap][month], for the months 0..19 that two digits with a tens
-// digit of at most 1 can name: the length of the month (0 when there is no
-// such month, so no day fits) and the days of the year before it.
-constexpr std::uint8_t month_length[2][32] = {
+// Indexed by [year % 4][month] (a multiple of 100 counts by its century),
+// for the months 0..19 that two digits with a tens digit of at most 1 can
+// name: the length of the month (0 when there is no such month, so no day
+// fits) and the days of the year before it. Row 0 is the leap year; indexing
+// by the remainder itself saves turning it into a flag.
+constexpr std::uint8_t month_length[4][32] = {
+    {0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31},
     {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31},
-    {0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}};
-constexpr std::uint16_t days_before_month[2][32] = {
+    {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31},
+    {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}};
+constexpr std::uint16_t days_before_month[4][32] = {
+    {0, 0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335},
     {0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334},
-    {0, 0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335}};
+    {0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334},
+    {0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334}};
+
+// Reads the zone at p, "Z", "z" or "±HH:MM" (19 bytes precede p), and
+// stores the instant whose local time is `local` seconds past the epoch.
+SANDLOG_FORCE_INLINE bool parse_zone(const char* p, const char* last, std::int64_t local,
+                                     std::uint32_t nanos, timestamp& out, const char*& end) noexcept {
+  std::int64_t offset_seconds = 0;
+  int offset = 0;
+  if ((*p | 0x20) == 'z') {
+    ++p;
+  } else {
+    if (last - p < 6) return false;
+    // "±HH:MM" in one load that ends with it, checked like the fixed fields
+    // with the sign byte cleared. The sign is '+' or '-' (43 or 45) when
+    // sign - '+' is 0 or 2, and then 44 - sign is 1 or -1.
+    const std::uint64_t w = load8(p - 2) >> 16;
+    const auto sign = static_cast<std::int64_t>(w & 0xFF);
+    std::uint64_t off_bad = static_cast<std::uint64_t>(sign - '+') & ~std::uint64_t{2};
+    constexpr char offset_text[9] = {0, '2', '9', ':', '5', '9', 0, 0, 0};
+    const std::uint64_t u = pairs(SANDLOG_TS_MATCH8(offset_text, w & ~std::uint64_t{0xFF}, off_bad));
+    if ((off_bad != 0) | (byte_at(u, 1) > 23)) return false;
+    // Hours (byte 1) and minutes (byte 4) weighted in one multiply each, read
+    // at bit 40: as minutes for the record, as seconds for the instant (the
+    // two are independent, and the minutes vanish when nobody reads them).
+    const std::uint64_t hm = u & 0x000000FF0000FF00u;
+    offset = static_cast<int>((hm * ((std::uint64_t{60} << 32) | (1u << 8))) >> 40) *
+             static_cast<int>(44 - sign);
+    offset_seconds = static_cast<std::int64_t>((hm * ((std::uint64_t{3600} << 32) | (60u << 8))) >> 40) *
+                     (44 - sign);
+    p += 6;
+  }
+  out.seconds = local - offset_seconds;
+  out.nanos = nanos;
+  out.offset_minutes = static_cast<std::int16_t>(offset);
+  end = p;
+  return true;
+}
 
 // Parses the common shape "YYYY-MM-DDTHH:MM:SS[.f+](Z|±HH:MM)" when at least
 // 20 bytes are readable. Returns false to hand anything else (including every
@@ -501,21 +543,28 @@ SANDLOG_FORCE_INLINE bool parse_fast(const char* first, const char* last, timest
   const std::uint64_t u2 = pairs(SANDLOG_TS_MATCH8("29:59:59", load8(first + 11), bad));
   const unsigned century = byte_at(u0, 0), yy = byte_at(u0, 2);
   const unsigned month = byte_at(u0, 5) & 31, day = byte_at(u1, 0);
-  const unsigned hour = byte_at(u1, 3), minute = byte_at(u1, 6), second = byte_at(u2, 6);
-  // A multiple of 4, except a multiple of 100 (yy == 0) unless of 400.
-  const unsigned leap = ((yy != 0 ? yy : century) & 3) == 0;
-  const bool ok = (bad == 0) & (day - 1 < month_length[leap][month]) & (hour < 24);
+  // 0 for a leap year: a multiple of 4, except a multiple of 100 (yy == 0)
+  // unless of 400.
+  const unsigned leap_row = (yy != 0 ? yy : century) & 3;
+  // The hour (byte 3, at most 29 by its limit) is below 24 when adding
+  // 128 - 24 leaves bit 7 clear. Unless bad is set already, no byte of u1 is
+  // above 99, so nothing carries and no other byte reaches bit 7.
+  bad |= (u1 + (std::uint64_t{128 - 24} << 24)) & 0x8080808080808080u;
+  const bool ok = (bad == 0) & (day - 1 < month_length[leap_row][month]);
   if (SANDLOG_UNLIKELY(!ok)) return false;
   // Days before the year, from 0000-01-01: 365 per year plus a leap day for
   // every multiple of 4 before it, less those of 100, plus those of 400.
   // (Computed before the fraction and offset, whose positions depend on the
   // input, so the two chains of work overlap.)
   const unsigned year = century * 100 + yy;
+  // Hours (byte 3) * 60 + minutes (byte 6) in one multiply, read at bit 48.
+  const auto minute_of_day =
+      static_cast<std::uint32_t>(((u1 & 0x00FF0000FF000000u) * ((60u << 24) | 1u)) >> 48);
   const unsigned centuries = century + (yy != 0);  // multiples of 100 below year
   const unsigned days = 365 * year + (year + 3) / 4 - centuries + (centuries + 3) / 4 +
-                        days_before_month[leap][month] + day - 1;
+                        days_before_month[leap_row][month] + day - 1;
   const std::int64_t local = (static_cast<std::int64_t>(days) - 719528) * 86400 +
-                             static_cast<std::int64_t>((hour * 60 + minute) * 60 + second);
+                             static_cast<std::int64_t>(minute_of_day * 60 + (u2 >> 48 & 0xFF));
 
   const char* p = first + 19;
   std::uint32_t nanos = 0;
@@ -531,8 +580,9 @@ SANDLOG_FORCE_INLINE bool parse_fast(const char* first, const char* last, timest
         // Exactly 3 digits: milliseconds, the common short fraction. Its own
         // branch, predicted alike for a whole log, puts the offset at a known
         // place, so reading it need not wait for the digits to be counted.
+        // (At least 8 bytes follow the mark, so the zone byte is readable.)
         nanos = (byte_at(t, 0) * 100 + byte_at(t, 1) * 10 + byte_at(t, 2)) * 1000000;
-        p += 3;
+        return parse_zone(first + 23, last, local, nanos, out, end);
       } else if (nondigit != 0) {
         if ((nondigit & 0x80) != 0) return false;  // no digit
         // The n digits alone, read as the first of 8, are their value times
@@ -561,30 +611,7 @@ SANDLOG_FORCE_INLINE bool parse_fast(const char* first, const char* last, timest
     }
     if (p == last) return false;
   }
-  int offset = 0;
-  if ((*p | 0x20) == 'z') {
-    ++p;
-  } else {
-    if (last - p < 6) return false;
-    // "±HH:MM" in one load that ends with it (19 bytes precede p), checked
-    // like the fixed fields with the sign byte cleared. The sign is '+' or
-    // '-' (43 or 45) when sign - '+' is 0 or 2, and then 44 - sign is 1 or -1.
-    const std::uint64_t w = load8(p - 2) >> 16;
-    const int sign = static_cast<int>(w & 0xFF);
-    std::uint64_t off_bad = static_cast<unsigned>(sign - '+') & ~2u;
-    constexpr char offset_text[9] = {0, '2', '9', ':', '5', '9', 0, 0, 0};
-    const std::uint64_t u = pairs(SANDLOG_TS_MATCH8(offset_text, w & ~std::uint64_t{0xFF}, off_bad));
-    if ((off_bad != 0) | (byte_at(u, 1) > 23)) return false;
-    // Hours (byte 1) * 60 + minutes (byte 4) in one multiply, read at bit 40.
-    const std::uint64_t hm = u & 0x000000FF0000FF00u;
-    offset = static_cast<int>((hm * ((std::uint64_t{60} << 32) | (1u << 8))) >> 40) * (44 - sign);
-    p += 6;
-  }
-  out.seconds = local - offset * 60;
-  out.nanos = nanos;
-  out.offset_minutes = static_cast<std::int16_t>(offset);
-  end = p;
-  return true;
+  return parse_zone(p, last, local, nanos, out, end);
 }
 #undef SANDLOG_TS_MATCH8
 
