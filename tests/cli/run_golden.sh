@@ -74,8 +74,9 @@ fi
 # path does not serve) on every shape near the one it accepts.
 awk 'BEGIN {
   n = split("Z z +00:00 +01:30 -02:00", off, " ")
-  for (i = 0; i < 4000; i++) {
+  for (i = 0; i < 30000; i++) {
     sec = sprintf("2026-02-20T14:%02d:%02d", int(i / 600) % 60, (i % 7 == 0) ? 60 : int(i / 10) % 60)
+    if (i % 41 == 0) { printf "%s.5Z stdout F crlf %d\r\n", sec, i; continue }
     d = i % 12
     frac = (d == 0) ? "" : "." substr("12345678901", 1, d - 1)
     o = (i % 13 == 0) ? off[(i % n) + 1] : "Z"
@@ -92,11 +93,13 @@ awk 'BEGIN {
   print "2026-02-20T15:00:00.1234Z stderr F c"
 }' >"$tmp/short.log"
 for args in "" "--since 2026-02-20T15:00:00.123456789Z" "--until 2026-02-20T15:00:00.12345679Z" \
-    "--since 2026-02-20T14:03:20.5Z --until 2026-02-20T14:05:00.123Z --stream stderr" "--no-join"; do
+    "--since 2026-02-20T14:03:20.5Z --until 2026-02-20T14:05:00.123Z --stream stderr" "--no-join" \
+    "- <$tmp/short.log" "--jobs 2"; do
   total=$((total + 1))
-  "$sandlog" --format cri -o raw $args "$tmp/short.log" >"$tmp/short" 2>"$tmp/short.err"
+  case $args in "- <"*) in= ;; *) in=$tmp/short.log ;; esac
+  eval "\"\$sandlog\" --format cri -o raw $args $in" >"$tmp/short" 2>"$tmp/short.err"
   rc1=$?
-  "$sandlog" --format cri -o raw --tail 100000 $args "$tmp/short.log" >"$tmp/long" 2>"$tmp/long.err"
+  eval "\"\$sandlog\" --format cri -o raw --tail 100000 $args $in" >"$tmp/long" 2>"$tmp/long.err"
   rc2=$?
   if ! cmp -s "$tmp/short" "$tmp/long" || ! cmp -s "$tmp/short.err" "$tmp/long.err" || [ $rc1 != $rc2 ]; then
     echo "FAIL: -o raw $args: short CRI path differs from the full decoder (exit $rc1 vs $rc2)"
