@@ -260,6 +260,23 @@ TEST_CASE("fractions of 1 to 20 digits are read and truncated to nanoseconds") {
   CHECK(parse_error("2026-02-20T14:30:00,5Z") == error::bad_offset);  // comma: iso8601 only
 }
 
+// Parses text in either grammar (default leap policy) and requires the same
+// outcome as the reference parser: error kind, and on success length,
+// instant and offset.
+static void agrees_with_reference(const std::string& text, bool lenient_grammar) {
+  sandlog::timestamp_options o;
+  if (lenient_grammar) o = lenient();
+  const auto got = parse(text, o);
+  const auto want = sandlog_ref::parse(text, lenient_grammar, sandlog_ref::leap::clamp, false);
+  INFO(text);
+  REQUIRE(got.r.ec == want.ec);
+  if (!got.r) return;
+  CHECK(got.consumed == want.consumed);
+  CHECK(got.ts.seconds == want.seconds);
+  CHECK(got.ts.nanos == want.nanos);
+  CHECK(got.ts.offset_minutes == want.offset);
+}
+
 TEST_CASE("three fraction digits then any byte and any tail agree with the reference parser") {
   // Milliseconds take their own path: check every byte after them, with the
   // tails that make a whole offset, a partial one, or a longer fraction.
@@ -268,18 +285,8 @@ TEST_CASE("three fraction digits then any byte and any tail agree with the refer
   for (int c = 0; c < 256; ++c) {
     for (const std::string& tail : tails) {
       for (const bool lenient_grammar : {false, true}) {
-        const std::string text = "2024-02-29T23:59:58.987" + std::string(1, static_cast<char>(c)) + tail;
-        sandlog::timestamp_options o;
-        if (lenient_grammar) o = lenient();
-        const auto got = parse(text, o);
-        const auto want = sandlog_ref::parse(text, lenient_grammar, sandlog_ref::leap::clamp, false);
-        INFO(text);
-        REQUIRE(got.r.ec == want.ec);
-        if (!got.r) continue;
-        CHECK(got.consumed == want.consumed);
-        CHECK(got.ts.seconds == want.seconds);
-        CHECK(got.ts.nanos == want.nanos);
-        CHECK(got.ts.offset_minutes == want.offset);
+        agrees_with_reference("2024-02-29T23:59:58.987" + std::string(1, static_cast<char>(c)) + tail,
+                              lenient_grammar);
       }
     }
   }
@@ -291,6 +298,27 @@ TEST_CASE("three fraction digits then any byte and any tail agree with the refer
     CHECK(got.ts.nanos == ms * 1000000);
     CHECK(got.ts.seconds == 946684799 + (12 * 60 + 45) * 60);
     CHECK(got.consumed == 29);
+  }
+}
+
+TEST_CASE("every hour 00 to 99 and every year's February 29 agree with the reference parser") {
+  // The fast path bounds the hour inside its word check and picks the month
+  // table by year % 4 (the century for a multiple of 100): probe both edges
+  // in each shape the fast path treats apart.
+  const std::vector<std::string> tails = {":30:00Z", ":30:00.123+05:30", ":30:00.123456789Z",
+                                          ":30:00.5-00:30"};
+  const auto check = [](const std::string& text) { agrees_with_reference(text, false); };
+  for (const std::string& tail : tails) {
+    for (int h = 0; h < 100; ++h) {
+      char b[16];
+      std::snprintf(b, sizeof b, "%02d", h);
+      check("2024-02-29T" + std::string(b) + tail);
+    }
+    for (int y = 0; y <= 9999; ++y) {
+      char b[16];
+      std::snprintf(b, sizeof b, "%04d", y);
+      check(std::string(b) + "-02-29T23" + tail);
+    }
   }
 }
 
