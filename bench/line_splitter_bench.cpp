@@ -164,7 +164,7 @@ void add(const char* impl, std::size_t len, std::size_t chunk, Fn fn) {
       benchmark::DoNotOptimize(t);
       lines += t.lines;
     }
-    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * in.size()));
+    state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(in.size()));
     state.SetItemsProcessed(static_cast<std::int64_t>(lines));
   });
 }
@@ -182,7 +182,7 @@ void add_getline(std::size_t len, std::size_t chunk) {
       benchmark::DoNotOptimize(t);
       lines += t.lines;
     }
-    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * in.size()));
+    state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(in.size()));
     state.SetItemsProcessed(static_cast<std::int64_t>(lines));
   });
 }

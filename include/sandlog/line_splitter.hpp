@@ -25,8 +25,21 @@
 #if SANDLOG_HAS_SSE2
 #include <emmintrin.h>
 #endif
+// On x86-64 with GCC or Clang the hot loop is also compiled for AVX2 and for
+// AVX-512BW (target attributes), and each splitter runs the best one the CPU
+// has, so a build without -march still gets the wide kernels.
+#if !defined(SANDLOG_NO_SIMD) && (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
+#define SANDLOG_LINE_DISPATCH 1
+#define SANDLOG_TARGET_AVX2 __attribute__((target("avx2,bmi,bmi2")))
+#define SANDLOG_TARGET_AVX512 \
+  __attribute__((target("avx2,avx512f,avx512bw,avx512vl,bmi,bmi2")))
+#include <immintrin.h>
+#else
+#define SANDLOG_LINE_DISPATCH 0
+#define SANDLOG_TARGET_AVX2
 #if SANDLOG_HAS_AVX2
 #include <immintrin.h>
+#endif
 #endif
 
 namespace sandlog {
@@ -108,9 +121,11 @@ SANDLOG_FORCE_INLINE std::uint64_t terminator_mask_sse2(const char* block) noexc
 }
 #endif
 
-#if SANDLOG_HAS_AVX2
+#if SANDLOG_HAS_AVX2 || SANDLOG_LINE_DISPATCH
+// Not always_inline: a function compiled without AVX2 may not inline it. The
+// loops that call it are compiled for AVX2 themselves (or the whole build is).
 template <line_ending E>
-SANDLOG_FORCE_INLINE std::uint64_t terminator_mask_avx2(const char* block) noexcept {
+SANDLOG_TARGET_AVX2 inline std::uint64_t terminator_mask_avx2(const char* block) noexcept {
   const __m256i lf = _mm256_set1_epi8('\n');
   const __m256i cr = _mm256_set1_epi8('\r');
   const __m256i lo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(block));
@@ -127,40 +142,138 @@ SANDLOG_FORCE_INLINE std::uint64_t terminator_mask_avx2(const char* block) noexc
 }
 #endif
 
-// The kernel this build uses.
+#if SANDLOG_LINE_DISPATCH
+// One compare gives the whole 64-bit mask.
 template <line_ending E>
-SANDLOG_FORCE_INLINE std::uint64_t terminator_mask(const char* block) noexcept {
+SANDLOG_TARGET_AVX512 inline std::uint64_t terminator_mask_avx512(__m512i v) noexcept {
+  std::uint64_t mask = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\n'));
+  if (E == line_ending::any) mask |= _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\r'));
+  return mask;
+}
+template <line_ending E>
+SANDLOG_TARGET_AVX512 inline std::uint64_t terminator_mask_avx512(const char* block) noexcept {
+  return terminator_mask_avx512<E>(_mm512_loadu_si512(block));
+}
+#endif
+
+// Each kernel behind one interface: mask() of a whole block, and last() of
+// the n < 64 bytes at p, where [lo, p) is the part of the chunk already
+// scanned (so it may be read again).
+struct simd_portable {
+  template <line_ending E>
+  static std::uint64_t mask(const char* block) noexcept {
+    return terminator_mask_scalar<E>(block);
+  }
+  template <line_ending E>
+  static std::uint64_t last(const char* p, std::size_t n, const char*) noexcept {
+    return terminator_mask_scalar<E>(p, static_cast<unsigned>(n));
+  }
+};
+
+// For kernels that read 64 bytes at a time: the last bytes of a chunk are the
+// top of the block that ends with them, or, in a chunk shorter than a block,
+// of a zero-padded copy.
+template <class Kernel>
+struct simd_whole_blocks {
+  template <line_ending E>
+  SANDLOG_FORCE_INLINE static std::uint64_t last(const char* p, std::size_t n,
+                                                 const char* lo) noexcept {
+    if (static_cast<std::size_t>(p - lo) >= 64 - n)
+      return Kernel::template mask<E>(p + n - 64) >> (64 - n);
+    char block[64] = {};
+    std::memcpy(block, p, n);
+    return Kernel::template mask<E>(block) & ((std::uint64_t{1} << n) - 1);
+  }
+};
+
+#if SANDLOG_HAS_SSE2
+struct simd_sse2 : simd_whole_blocks<simd_sse2> {
+  template <line_ending E>
+  static std::uint64_t mask(const char* block) noexcept {
+    return terminator_mask_sse2<E>(block);
+  }
+};
+#endif
+
+#if SANDLOG_HAS_AVX2 || SANDLOG_LINE_DISPATCH
+struct simd_avx2 : simd_whole_blocks<simd_avx2> {
+  template <line_ending E>
+  SANDLOG_TARGET_AVX2 static std::uint64_t mask(const char* block) noexcept {
+    return terminator_mask_avx2<E>(block);
+  }
+};
+#endif
+
+#if SANDLOG_LINE_DISPATCH
+struct simd_avx512 {
+  template <line_ending E>
+  SANDLOG_TARGET_AVX512 static std::uint64_t mask(const char* block) noexcept {
+    return terminator_mask_avx512<E>(block);
+  }
+  // A masked load touches only the n bytes.
+  template <line_ending E>
+  SANDLOG_TARGET_AVX512 static std::uint64_t last(const char* p, std::size_t n,
+                                                  const char*) noexcept {
+    const __mmask64 keep = _bzhi_u64(~std::uint64_t{0}, static_cast<unsigned>(n));
+    return terminator_mask_avx512<E>(_mm512_maskz_loadu_epi8(keep, p));
+  }
+};
+#endif
+
+// The kernel the build targets, used without a run-time check.
 #if SANDLOG_HAS_AVX2
-  return terminator_mask_avx2<E>(block);
+using simd_native = simd_avx2;
 #elif SANDLOG_HAS_SSE2
-  return terminator_mask_sse2<E>(block);
+using simd_native = simd_sse2;
 #else
-  return terminator_mask_scalar<E>(block);
+using simd_native = simd_portable;
+#endif
+
+// The loops a splitter may run: the build's own, or one compiled for a wider
+// instruction set that the CPU turns out to have.
+enum class simd_level : std::uint8_t { native, avx2, avx512 };
+
+// Whether this build has the loop for `level` and this CPU runs it.
+inline bool simd_supported(simd_level level) noexcept {
+#if SANDLOG_LINE_DISPATCH
+  __builtin_cpu_init();
+  const bool bmi = __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2");
+  switch (level) {
+    case simd_level::native: return true;
+    case simd_level::avx2: return !SANDLOG_HAS_AVX2 && bmi && __builtin_cpu_supports("avx2");
+    case simd_level::avx512:
+      return bmi && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
+  }
+  return false;
+#else
+  return level == simd_level::native;
 #endif
 }
 
-// The mask of the first n < 64 bytes at p, read without touching p[n].
-template <line_ending E>
-SANDLOG_FORCE_INLINE std::uint64_t terminator_mask_partial(const char* p, std::size_t n) noexcept {
-#if SANDLOG_HAS_SSE2
-  char block[64] = {};
-  std::memcpy(block, p, n);
-  return terminator_mask<E>(block) & ((std::uint64_t{1} << n) - 1);
-#else
-  return terminator_mask_scalar<E>(p, static_cast<unsigned>(n));
-#endif
+inline simd_level best_simd_level() noexcept {
+  if (simd_supported(simd_level::avx512)) return simd_level::avx512;
+  if (simd_supported(simd_level::avx2)) return simd_level::avx2;
+  return simd_level::native;
+}
+
+// The level each new line_splitter takes, found once per process. Tests set
+// another supported level to run every loop this machine has.
+inline simd_level& line_simd_level() noexcept {
+  static simd_level level = best_simd_level();
+  return level;
 }
 
 // The first byte in [p, end) that may end a line under E, or end.
-template <line_ending E>
-inline const char* find_terminator(const char* p, const char* end) noexcept {
+template <line_ending E, class Kernel = simd_native>
+SANDLOG_FORCE_INLINE const char* find_terminator(const char* p, const char* end) noexcept {
+  const char* const lo = p;
   while (end - p >= 64) {
-    const std::uint64_t mask = terminator_mask<E>(p);
+    const std::uint64_t mask = Kernel::template mask<E>(p);
     if (mask != 0) return p + lowest_bit(mask);
     p += 64;
   }
   if (p == end) return end;
-  const std::uint64_t mask = terminator_mask_partial<E>(p, static_cast<std::size_t>(end - p));
+  const std::uint64_t mask = Kernel::template last<E>(p, static_cast<std::size_t>(end - p), lo);
   return mask != 0 ? p + lowest_bit(mask) : end;
 }
 
@@ -223,7 +336,8 @@ class carry_buffer {
 class line_splitter {
  public:
   // Allocates nothing until a line spans two chunks.
-  explicit line_splitter(line_options options = {}) noexcept : options_(options) {
+  explicit line_splitter(line_options options = {}) noexcept
+      : options_(options), simd_(detail::line_simd_level()) {
     if (options_.max_line == 0) options_.max_line = 1;
   }
 
@@ -327,12 +441,37 @@ class line_splitter {
   template <class Sink>
   error dispatch(const char* p, const char* end, Sink& sink) {
     switch (options_.ending) {
-      case line_ending::lf: return run<line_ending::lf>(p, end, sink);
-      case line_ending::crlf_or_lf: return run<line_ending::crlf_or_lf>(p, end, sink);
+      case line_ending::lf: return run_simd<line_ending::lf>(p, end, sink);
+      case line_ending::crlf_or_lf: return run_simd<line_ending::crlf_or_lf>(p, end, sink);
       case line_ending::any: break;
     }
-    return run<line_ending::any>(p, end, sink);
+    return run_simd<line_ending::any>(p, end, sink);
   }
+
+  // One switch per chunk into a copy of the whole loop compiled for the
+  // chosen instruction set: the sink is inlined into each copy, and no
+  // call is made per block or per line.
+  template <line_ending E, class Sink>
+  error run_simd(const char* p, const char* end, Sink& sink) {
+#if SANDLOG_LINE_DISPATCH
+    if (simd_ == detail::simd_level::avx512) return run_avx512<E>(p, end, sink);
+#if !SANDLOG_HAS_AVX2
+    if (simd_ == detail::simd_level::avx2) return run_avx2<E>(p, end, sink);
+#endif
+#endif
+    return run<E, detail::simd_native>(p, end, sink);
+  }
+
+#if SANDLOG_LINE_DISPATCH
+  template <line_ending E, class Sink>
+  SANDLOG_TARGET_AVX2 error run_avx2(const char* p, const char* end, Sink& sink) {
+    return run<E, detail::simd_avx2>(p, end, sink);
+  }
+  template <line_ending E, class Sink>
+  SANDLOG_TARGET_AVX512 error run_avx512(const char* p, const char* end, Sink& sink) {
+    return run<E, detail::simd_avx512>(p, end, sink);
+  }
+#endif
 
   std::size_t limit() const noexcept { return options_.max_line + 2; }
 
@@ -427,9 +566,9 @@ class line_splitter {
     }
   }
 
-  // Splits [p, end) under ending E.
-  template <line_ending E, class Sink>
-  error run(const char* p, const char* end, Sink& sink) {
+  // Splits [p, end) under ending E with the kernel K.
+  template <line_ending E, class K, class Sink>
+  SANDLOG_FORCE_INLINE error run(const char* p, const char* end, Sink& sink) {
     if (p == end) return error::ok;
     // Settle what the previous chunk left undecided about its last byte.
     if (E == line_ending::any && swallow_lf_) {
@@ -447,7 +586,7 @@ class line_splitter {
     }
     // The open line, if any, ends at the first terminator.
     if (skipping_ || !carry_.empty()) {
-      const char* t = detail::find_terminator<E>(p, end);
+      const char* t = detail::find_terminator<E, K>(p, end);
       if (t == end) return tail<E>(p, end, sink);
       if (!end_line<E>(p, t, end, sink)) return error::line_too_long;
       if (p == end) return error::ok;
@@ -455,9 +594,10 @@ class line_splitter {
     // Every line from here on starts in this chunk. scan() delivers the
     // usual ones; this loop handles what makes it stop.
     std::uint64_t lines = 0;
+    const char* const first = p;
     scan_state st{p, p, 0, p, 0, nullptr};
     for (;;) {
-      const stop why = scan<E>(st, end, lines, sink);
+      const stop why = scan<E, K>(st, end, lines, sink);
       if (why == stop::quiet) {
         // 128 bytes without a terminator: a long line. The C library's
         // memchr (vectorised, with the widest instructions the CPU has,
@@ -471,7 +611,7 @@ class line_splitter {
         }
       } else if (st.block != end) {
         const auto left = static_cast<std::size_t>(end - st.block);
-        st.mask = detail::terminator_mask_partial<E>(st.block, left);
+        st.mask = K::template last<E>(st.block, left, first);
         st.base = st.block;
         st.block = end;
       } else {
@@ -502,7 +642,7 @@ class line_splitter {
   // last partial block (stop::end), after 128 bytes without a terminator
   // (stop::quiet, st.block past them) or at a line longer than max_line
   // (stop::overlong, st.p past its terminator).
-  template <line_ending E, class Sink>
+  template <line_ending E, class K, class Sink>
   SANDLOG_FORCE_INLINE stop scan(scan_state& st, const char* end, std::uint64_t& lines,
                                  Sink& sink) {
     const std::size_t max = options_.max_line;
@@ -530,11 +670,11 @@ class line_splitter {
       }
       if (end - block < 64) goto out;
       base = block;
-      mask = detail::terminator_mask<E>(block);
+      mask = K::template mask<E>(block);
       block += 64;
       if (E != line_ending::any && mask == 0 && end - block >= 64) {
         base = block;
-        mask = detail::terminator_mask<E>(block);
+        mask = K::template mask<E>(block);
         block += 64;
         if (mask == 0) {
           why = stop::quiet;
@@ -636,6 +776,7 @@ class line_splitter {
   }
 
   line_options options_;
+  detail::simd_level simd_;
   detail::carry_buffer carry_;
   line_stats stats_;
   std::string_view pull_;
