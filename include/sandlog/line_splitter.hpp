@@ -691,12 +691,22 @@ class line_splitter {
   }
 
   // Ends the open line at the terminator byte *t and moves p past it.
+  // Once per chunk when lines span chunks, so the usual case (the line fits)
+  // is inline and take() handles the rest.
   template <line_ending E, class Sink>
-  bool end_line(const char*& p, const char* t, const char* end, Sink& sink) {
+  SANDLOG_FORCE_INLINE bool end_line(const char*& p, const char* t, const char* end,
+                                     Sink& sink) {
     std::size_t n = 0;
     const char* start = p;
     p = past_terminator<E>(p, t, end, n);
-    return take(start, n, true, 0, sink);
+    if (SANDLOG_UNLIKELY(skipping_ || carry_.empty() || n > options_.max_line - carry_.size()))
+      return take(start, n, true, 0, sink);
+    carry_.append(start, n, limit());
+    note_carry();
+    sink(line{std::string_view(carry_.data(), carry_.size()), 0});
+    carry_.consume();
+    end_of_line();
+    return true;
   }
 
   // For the line [p, t) ended by the terminator byte *t: sets n to its
@@ -728,6 +738,11 @@ class line_splitter {
     if (E == line_ending::crlf_or_lf && !skipping_ && end[-1] == '\r') {
       --n;
       held_cr_ = true;
+    }
+    if (SANDLOG_LIKELY(!skipping_ && n <= options_.max_line - carry_.size())) {
+      carry_.append(p, n, limit());
+      note_carry();
+      return error::ok;
     }
     if (!take(p, n, false, 0, sink)) {
       held_cr_ = false;
