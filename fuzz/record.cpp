@@ -3,7 +3,8 @@
 // a sub-view of it; failure leaves the record untouched; a parsed timestamp
 // formats and parses back to itself; the format detect_format names parses
 // the line; the joiner, fed the input's CRI lines, hands out exactly the
-// messages a per-stream model puts together.
+// messages a per-stream model puts together; record_parser and
+// timestamp_memo give what parse_record and parse_timestamp give.
 #include <sandlog/record.hpp>
 
 #include "fuzz_util.hpp"
@@ -64,6 +65,38 @@ void check_joiner(std::string_view input) {
   SANDLOG_FUZZ_ASSERT(joiner.finish(sink) == sandlog::error::ok);
   SANDLOG_FUZZ_ASSERT(got == want);
   SANDLOG_FUZZ_ASSERT(joiner.buffered() == 0);
+}
+
+// A record_parser, and a bare timestamp_memo, over the input's lines give
+// exactly what parse_record and parse_timestamp give line by line: the memo
+// changes how much work a line costs, never its result.
+void check_memo(std::string_view input, sandlog::timestamp_options opts) {
+  for (unsigned f = 0; f <= 5; ++f) {
+    const auto format = static_cast<sandlog::log_format>(f);
+    sandlog::record_parser parser(format, opts);
+    sandlog::timestamp_memo memo;
+    std::string_view rest = input;
+    while (!rest.empty()) {
+      const std::size_t nl = rest.find('\n');
+      const std::string_view one = rest.substr(0, nl);
+      rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+      sandlog::log_record a, b;
+      const sandlog::parse_result ra = sandlog::parse_record(one, format, a, opts);
+      const sandlog::parse_result rb = parser.parse(one, b);
+      SANDLOG_FUZZ_ASSERT(ra.ec == rb.ec && ra.ptr == rb.ptr);
+      SANDLOG_FUZZ_ASSERT(a.time == b.time && a.time.offset_minutes == b.time.offset_minutes);
+      SANDLOG_FUZZ_ASSERT(a.has_time == b.has_time && a.stream == b.stream && a.partial == b.partial);
+      SANDLOG_FUZZ_ASSERT(a.message.data() == b.message.data() && a.message.size() == b.message.size());
+      if (f != 0) continue;
+      const char* first = one.data();
+      const char* last = first + one.size();
+      sandlog::timestamp x, y;
+      const sandlog::parse_result tx = sandlog::parse_timestamp(first, last, x, opts);
+      const sandlog::parse_result ty = sandlog::parse_timestamp(first, last, y, memo, opts);
+      SANDLOG_FUZZ_ASSERT(tx.ec == ty.ec && tx.ptr == ty.ptr);
+      SANDLOG_FUZZ_ASSERT(x == y && x.offset_minutes == y.offset_minutes);
+    }
+  }
 }
 
 bool untouched(const sandlog::log_record& r) {
@@ -141,5 +174,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
 
   check_joiner(line);
+  opts.leap = static_cast<sandlog::leap_second>((choice >> 4) % 3);
+  check_memo(line, opts);
   return 0;
 }

@@ -327,6 +327,60 @@ TEST_CASE("CRI stream and tag agree with the slow reference for every byte at ev
   }
 }
 
+// ---------------------------------------------------------------------------
+// record_parser
+// ---------------------------------------------------------------------------
+
+TEST_CASE("record_parser gives parse_record's result for every line of a random stream") {
+  // Lines of every envelope whose timestamps mostly share a second, written
+  // in any offset, with leap seconds, partial tags and corruptions mixed in;
+  // each envelope decoded by one record_parser over the whole stream.
+  const std::vector<std::string> seconds = {"2026-02-20T14:30:00", "2026-02-20T14:30:01",
+                                            "2016-12-31T23:59:60", "2017-01-01T00:59:60",
+                                            "2026-02-30T00:00:00", "2026-02-20T14:30:02"};
+  const std::vector<std::string> zones = {"Z", "+05:30", "-08:00", "+00:00", "x", ""};
+  const std::vector<std::string> fields = {" stdout F hello", " stderr P part", " stdout F",
+                                           " stdout F:x:y msg", " stdin F no", " hello"};
+  std::mt19937_64 rng(20260220);
+  for (log_format f : {log_format::cri, log_format::timestamped, log_format::bracketed,
+                       log_format::raw, log_format::docker_json}) {
+    for (sandlog::leap_second leap : {sandlog::leap_second::clamp, sandlog::leap_second::reject}) {
+      sandlog::timestamp_options o;
+      o.leap = leap;
+      sandlog::record_parser parser(f, o);
+      CHECK(parser.format() == f);
+      CHECK(parser.options().leap == leap);
+      std::size_t accepted = 0;
+      for (int i = 0; i < 20000; ++i) {
+        std::string ts = seconds[(rng() % 8 == 0) ? rng() % seconds.size() : static_cast<std::size_t>(i / 40) % seconds.size()];
+        ts += "." + std::to_string(rng() % 1000000000);
+        ts += zones[rng() % zones.size()];
+        std::string line = f == log_format::bracketed ? "[" + ts + "]" : ts;
+        line += fields[rng() % fields.size()];
+        if (rng() % 16 == 0) line.resize(rng() % line.size());
+        const std::vector<char> exact(line.begin(), line.end());
+        const std::string_view view(exact.data(), exact.size());
+        log_record a = sentinel(), b = sentinel();
+        const sandlog::parse_result ra = parse_record(view, f, a, o);
+        const sandlog::parse_result rb = parser.parse(view, b);
+        INFO(line);
+        REQUIRE(ra.ec == rb.ec);
+        REQUIRE(ra.ptr == rb.ptr);
+        REQUIRE(a.time == b.time);
+        REQUIRE(a.time.offset_minutes == b.time.offset_minutes);
+        REQUIRE(a.has_time == b.has_time);
+        REQUIRE(a.stream == b.stream);
+        REQUIRE(a.partial == b.partial);
+        REQUIRE(a.message.data() == b.message.data());
+        REQUIRE(a.message.size() == b.message.size());
+        accepted += ra ? 1 : 0;
+      }
+      if (f != log_format::docker_json) CHECK(accepted > 2000);
+      parser.reset();
+    }
+  }
+}
+
 TEST_CASE("detect_format recognises each envelope from one line") {
   CHECK(sandlog::detect_format("2026-02-20T14:30:00.123456789Z stdout F hello") == log_format::cri);
   CHECK(sandlog::detect_format("2026-02-20T14:30:00Z stderr P:x part") == log_format::cri);

@@ -647,3 +647,130 @@ TEST_CASE("formatted random instants parse back, exactly or truncated to the dig
     }
   }
 }
+
+// ---------------------------------------------------------------------------
+// timestamp_memo: the same results as parse_timestamp, whatever came before
+// ---------------------------------------------------------------------------
+
+namespace {
+
+// Parses `text` (from an exact-size heap copy) with and without `memo` and
+// checks that the two agree in everything: error, stop, and the value
+// stored (or, on failure, that neither output was touched).
+void check_memo_agrees(sandlog::timestamp_memo& memo, const std::string& text,
+                       sandlog::timestamp_options o = {}) {
+  std::vector<char> exact(text.begin(), text.end());
+  const char* first = exact.data();
+  const char* last = first + exact.size();
+  const timestamp untouched = make(-7, 7, 7);
+  timestamp plain = untouched, memoed = untouched;
+  const sandlog::parse_result a = sandlog::parse_timestamp(first, last, plain, o);
+  const sandlog::parse_result b = sandlog::parse_timestamp(first, last, memoed, memo, o);
+  INFO(text);
+  REQUIRE(a.ec == b.ec);
+  REQUIRE(a.ptr == b.ptr);
+  REQUIRE(plain.seconds == memoed.seconds);
+  REQUIRE(plain.nanos == memoed.nanos);
+  REQUIRE(plain.offset_minutes == memoed.offset_minutes);
+}
+
+sandlog::timestamp_options random_options(std::uint64_t choice) {
+  sandlog::timestamp_options o;
+  o.grammar = (choice & 1) ? sandlog::syntax::iso8601 : sandlog::syntax::rfc3339;
+  const int leap = static_cast<int>((choice >> 1) % 3);
+  o.leap = leap == 0 ? sandlog::leap_second::clamp
+           : leap == 1 ? sandlog::leap_second::reject
+                       : sandlog::leap_second::next_second;
+  o.assume_utc = (choice & 8) != 0;
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("a memo gives parse_timestamp's result for every timestamp of a random stream") {
+  // Streams where neighbours mostly share their second, in any zone and
+  // fraction width, with leap seconds, day and year ends, corruptions and
+  // short inputs mixed in, each parsed under random options.
+  const std::vector<std::string> seconds = {
+      "2026-02-20T14:30:00", "2026-02-20T14:30:01", "2016-12-31T23:59:59", "2016-12-31T23:59:60",
+      "2017-01-01T00:59:60", "2000-02-29T00:00:00", "9999-12-31T23:59:59", "0000-01-01T00:00:00",
+      "1969-12-31T23:59:59", "2026-02-20t14:30:00", "2026-02-20 14:30:00", "2026-02-19T24:00:00",
+      "2023-02-29T10:00:00", "2026-13-01T00:00:00", "1970-01-01T00:00:00"};
+  const std::vector<std::string> zones = {"Z", "z", "+00:00", "-00:00", "+05:30", "-08:00",
+                                          "+23:59", "-23:59", "+01:00", "+0530", "", "+24:00"};
+  const std::string alphabet = "0123456789-:T tZz+.,";
+  std::mt19937_64 rng(20260306);
+  sandlog::timestamp_memo memo;
+  std::size_t accepted = 0;
+  for (int i = 0; i < 300000; ++i) {
+    // Mostly the stream's current second, which moves on every 50 stamps.
+    std::string text = seconds[(rng() % 4 == 0) ? rng() % seconds.size() : static_cast<std::size_t>(i / 50) % seconds.size()];
+    const int digits = static_cast<int>(rng() % 13);
+    if (digits != 0) {
+      text += (rng() % 16 == 0) ? ',' : '.';
+      for (int d = 1; d < digits; ++d) text += static_cast<char>('0' + rng() % 10);
+    }
+    text += zones[rng() % zones.size()];
+    if (rng() % 2 == 0) text += " stdout F message";
+    if (rng() % 16 == 0) {
+      const std::size_t at = rng() % text.size();
+      if (rng() % 2 == 0) {
+        text[at] = alphabet[rng() % alphabet.size()];
+      } else {
+        text.resize(at);
+      }
+    }
+    check_memo_agrees(memo, text, random_options(rng()));
+    accepted += parse(text).r ? 1 : 0;
+  }
+  CHECK(accepted > 50000);
+}
+
+TEST_CASE("a memo applies each timestamp's own offset to the remembered second") {
+  for (const char* second : {"2026-02-20T14:30:00", "2016-12-31T23:59:60", "2017-01-01T00:59:60",
+                             "0000-01-01T00:00:00", "9999-12-31T23:59:59"}) {
+    sandlog::timestamp_memo memo;
+    check_memo_agrees(memo, std::string(second) + ".5Z");
+    for (int off = -1439; off <= 1439; ++off) {
+      const unsigned a = static_cast<unsigned>(off < 0 ? -off : off);
+      const std::string zone = std::string(off < 0 ? "-" : "+") + two(a / 60) + ":" + two(a % 60);
+      for (sandlog::leap_second leap : {sandlog::leap_second::clamp, sandlog::leap_second::reject,
+                                        sandlog::leap_second::next_second}) {
+        sandlog::timestamp_options o;
+        o.leap = leap;
+        check_memo_agrees(memo, std::string(second) + zone, o);
+        check_memo_agrees(memo, std::string(second) + ".123" + zone, o);
+      }
+    }
+  }
+}
+
+TEST_CASE("a memo agrees on every second of a day, each seen twice in a row") {
+  sandlog::timestamp_memo memo;
+  for (unsigned s = 0; s < 86400; ++s) {
+    const std::string second = "2024-02-29T" + two(s / 3600) + ":" + two(s / 60 % 60) + ":" + two(s % 60);
+    check_memo_agrees(memo, second + ".000000001Z");
+    check_memo_agrees(memo, second + ".999999999-05:00");
+    check_memo_agrees(memo, second + "Z");
+  }
+}
+
+TEST_CASE("a memo never reads past the end: every proper prefix of a remembered second is too short") {
+  const std::string full = "2026-02-20T14:30:00.123456789+05:30";
+  sandlog::timestamp_memo memo;
+  check_memo_agrees(memo, full);
+  for (std::size_t n = 0; n < full.size(); ++n) {
+    check_memo_agrees(memo, full.substr(0, n));
+    CHECK(parse(full.substr(0, n)).r.ec == error::too_short);
+  }
+}
+
+TEST_CASE("a fresh or reset memo still gives parse_timestamp's result") {
+  sandlog::timestamp_memo memo;
+  check_memo_agrees(memo, "1970-01-01T00:00:00Z");
+  check_memo_agrees(memo, "1970-01-01T00:00:00.5+01:00");
+  check_memo_agrees(memo, "2026-02-20T14:30:00Z");
+  memo.reset();
+  check_memo_agrees(memo, "1970-01-01T00:00:00-00:30");
+  check_memo_agrees(memo, "2026-02-20T14:30:00.1Z");
+}

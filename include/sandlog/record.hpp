@@ -60,10 +60,30 @@ SANDLOG_FORCE_INLINE std::string_view message_after(const char* p, const char* e
                   : std::string_view(p + 1, static_cast<std::size_t>(end - p - 1));
 }
 
+// How the parsers below read a timestamp: with parse_timestamp's options
+// alone (parse_record), or also through a memo of the last whole second
+// (record_parser). The two give the same result for every input.
+struct read_time {
+  timestamp_options opts;
+  SANDLOG_FORCE_INLINE parse_result operator()(const char* p, const char* end,
+                                               timestamp& t) const noexcept {
+    return parse_timestamp(p, end, t, opts);
+  }
+};
+struct read_time_memo {
+  timestamp_options opts;
+  timestamp_memo* memo;
+  SANDLOG_FORCE_INLINE parse_result operator()(const char* p, const char* end,
+                                               timestamp& t) const noexcept {
+    return parse_timestamp(p, end, t, *memo, opts);
+  }
+};
+
 // `<ts> <message>` or `<ts>`.
-inline parse_result parse_timestamped(const char* p, const char* end, log_record& r,
-                                      const timestamp_options& opts) noexcept {
-  parse_result t = parse_timestamp(p, end, r.time, opts);
+template <class ReadTime>
+SANDLOG_FORCE_INLINE parse_result parse_timestamped(const char* p, const char* end, log_record& r,
+                                                    ReadTime read) noexcept {
+  parse_result t = read(p, end, r.time);
   if (!t) return t;
   if (!at_field_end(t.ptr, end)) return {t.ptr, error::missing_space};
   r.has_time = true;
@@ -135,10 +155,11 @@ inline cri_fields parse_cri_fields(const char* p, const char* end) noexcept {
 // (with or without its separating space). Writes `r` only on success, and
 // never lets its address reach an out-of-line call: the caller's record can
 // then live in registers.
+template <class ReadTime>
 SANDLOG_FORCE_INLINE parse_result parse_cri(const char* p, const char* end, log_record& r,
-                                            const timestamp_options& opts) noexcept {
+                                            ReadTime read) noexcept {
   timestamp time;
-  const parse_result t = parse_timestamp(p, end, time, opts);
+  const parse_result t = read(p, end, time);
   if (!t) return t;
   p = t.ptr;
   cri_fields f;
@@ -167,10 +188,11 @@ SANDLOG_FORCE_INLINE parse_result parse_cri(const char* p, const char* end, log_
 }
 
 // `[<ts>] <message>` or `[<ts>]`.
-inline parse_result parse_bracketed(const char* p, const char* end, log_record& r,
-                                    const timestamp_options& opts) noexcept {
+template <class ReadTime>
+SANDLOG_FORCE_INLINE parse_result parse_bracketed(const char* p, const char* end, log_record& r,
+                                                  ReadTime read) noexcept {
   if (p == end || *p != '[') return {p, error::bad_bracket};
-  parse_result t = parse_timestamp(p + 1, end, r.time, opts);
+  parse_result t = read(p + 1, end, r.time);
   if (!t) return t;
   p = t.ptr;
   if (p == end || *p != ']') return {p, error::bad_bracket};
@@ -179,6 +201,30 @@ inline parse_result parse_bracketed(const char* p, const char* end, log_record& 
   r.has_time = true;
   r.message = message_after(p, end);
   return {end, error::ok};
+}
+
+// parse_record with the timestamp read by `read`.
+template <class ReadTime>
+SANDLOG_FORCE_INLINE parse_result parse_line(std::string_view line, log_format format,
+                                             log_record& out, ReadTime read) noexcept {
+  const char* const p = line.data();
+  const char* const end = p + line.size();
+  if (format == log_format::cri) return parse_cri(p, end, out, read);
+  log_record r;
+  parse_result res{p, error::ok};
+  switch (format) {
+    case log_format::raw:
+      r.message = line;
+      res.ptr = end;
+      break;
+    case log_format::timestamped: res = parse_timestamped(p, end, r, read); break;
+    case log_format::bracketed: res = parse_bracketed(p, end, r, read); break;
+    case log_format::cri:  // handled above
+    case log_format::docker_json:
+    default: return {p, error::unsupported_format};
+  }
+  if (res) out = r;
+  return res;
 }
 
 }  // namespace detail
@@ -202,25 +248,35 @@ inline parse_result parse_bracketed(const char* p, const char* end, log_record& 
 SANDLOG_FORCE_INLINE parse_result parse_record(std::string_view line, log_format format,
                                                log_record& out,
                                                timestamp_options opts = {}) noexcept {
-  const char* const p = line.data();
-  const char* const end = p + line.size();
-  if (format == log_format::cri) return detail::parse_cri(p, end, out, opts);
-  log_record r;
-  parse_result res{p, error::ok};
-  switch (format) {
-    case log_format::raw:
-      r.message = line;
-      res.ptr = end;
-      break;
-    case log_format::timestamped: res = detail::parse_timestamped(p, end, r, opts); break;
-    case log_format::bracketed: res = detail::parse_bracketed(p, end, r, opts); break;
-    case log_format::cri:  // handled above
-    case log_format::docker_json:
-    default: return {p, error::unsupported_format};
-  }
-  if (res) out = r;
-  return res;
+  return detail::parse_line(line, format, out, detail::read_time{opts});
 }
+
+// Decodes the lines of one stream, all in one envelope: parse_record with
+// the format and options held here, plus a timestamp_memo, so that a line
+// written in the same whole second as the line before it skips the calendar
+// math. Each parse gives exactly what parse_record gives for that line,
+// whatever came before. Copyable; allocates nothing.
+class record_parser {
+ public:
+  explicit record_parser(log_format format, timestamp_options opts = {}) noexcept
+      : format_(format), opts_(opts) {}
+
+  // parse_record(line, format(), out, options()): the same result and the
+  // same view lifetime (out.message points into `line`). Allocates nothing.
+  SANDLOG_FORCE_INLINE parse_result parse(std::string_view line, log_record& out) noexcept {
+    return detail::parse_line(line, format_, out, detail::read_time_memo{opts_, &memo_});
+  }
+
+  log_format format() const noexcept { return format_; }
+  const timestamp_options& options() const noexcept { return opts_; }
+  // Forgets the remembered second (results never depend on it).
+  void reset() noexcept { memo_.reset(); }
+
+ private:
+  log_format format_;
+  timestamp_options opts_;
+  timestamp_memo memo_;
+};
 
 namespace detail {
 

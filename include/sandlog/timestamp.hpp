@@ -443,6 +443,13 @@ constexpr std::uint64_t text_word(const char (&text)[9], bool limits) noexcept {
   return v;
 }
 
+// The 8 bytes of a text as load8 reads them.
+constexpr std::uint64_t text_bytes(const char (&text)[9]) noexcept {
+  std::uint64_t v = 0;
+  for (int i = 7; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(text[i]);
+  return v;
+}
+
 // Checks the 8 bytes of w against a text of digits and literals (above) and
 // returns the word with each digit replaced by its value and each literal by
 // 0. Sets bits of `bad` unless every byte fits. After the XOR a byte fits
@@ -525,22 +532,31 @@ SANDLOG_FORCE_INLINE bool parse_zone(const char* p, const char* last, std::int64
   return true;
 }
 
-// Parses the common shape "YYYY-MM-DDTHH:MM:SS[.f+](Z|±HH:MM)" when at least
-// 20 bytes are readable. Returns false to hand anything else (including every
-// error, leap seconds and the lenient forms) to parse_general, which decides.
-// Nothing that varies between timestamps of one shape (month, day, sign)
-// steers a branch: only the shape itself does.
-SANDLOG_FORCE_INLINE bool parse_fast(const char* first, const char* last, timestamp& out,
-                                     const char*& end, bool comma) noexcept {
+// The 19 fixed bytes "YYYY-MM-DDTHH:MM:SS" as the three overlapping words
+// that cover them (bytes 0..7, 8..15, 11..18).
+struct fixed_words {
+  std::uint64_t w0, w1, w2;
+};
+SANDLOG_FORCE_INLINE fixed_words load_fixed(const char* first) noexcept {
+  return {load8(first), load8(first + 8), load8(first + 11)};
+}
+
+// Checks the fixed bytes of the common shape and, when they hold a valid
+// date and a time of 00:00:00..23:59:59, stores the local time they name in
+// seconds since the epoch. Returns false for anything else (including every
+// error, a leap second :60, hour 24 and the lenient forms).
+// Nothing that varies between timestamps of one shape (month, day) steers a
+// branch: only the shape itself does.
+SANDLOG_FORCE_INLINE bool fixed_fields(fixed_words w, std::int64_t& local_out) noexcept {
   // Three overlapping words cover bytes 0..18; the limits already bound the
   // month to 0..19, the day to 0..39, the hour to 0..29 and minute and second
   // to 0..59 (so a leap second :60 goes to parse_general).
   std::uint64_t bad = 0;
-  const std::uint64_t u0 = pairs(SANDLOG_TS_MATCH8("9999-19-", load8(first), bad));
+  const std::uint64_t u0 = pairs(SANDLOG_TS_MATCH8("9999-19-", w.w0, bad));
   // 'T' | 0x20 == 't' | 0x20 == 't': fold the case of the separator (byte 10).
   const std::uint64_t u1 =
-      pairs(SANDLOG_TS_MATCH8("39t29:59", load8(first + 8) | (std::uint64_t{0x20} << 16), bad));
-  const std::uint64_t u2 = pairs(SANDLOG_TS_MATCH8("29:59:59", load8(first + 11), bad));
+      pairs(SANDLOG_TS_MATCH8("39t29:59", w.w1 | (std::uint64_t{0x20} << 16), bad));
+  const std::uint64_t u2 = pairs(SANDLOG_TS_MATCH8("29:59:59", w.w2, bad));
   const unsigned century = byte_at(u0, 0), yy = byte_at(u0, 2);
   const unsigned month = byte_at(u0, 5) & 31, day = byte_at(u1, 0);
   // 0 for a leap year: a multiple of 4, except a multiple of 100 (yy == 0)
@@ -554,8 +570,6 @@ SANDLOG_FORCE_INLINE bool parse_fast(const char* first, const char* last, timest
   if (SANDLOG_UNLIKELY(!ok)) return false;
   // Days before the year, from 0000-01-01: 365 per year plus a leap day for
   // every multiple of 4 before it, less those of 100, plus those of 400.
-  // (Computed before the fraction and offset, whose positions depend on the
-  // input, so the two chains of work overlap.)
   const unsigned year = century * 100 + yy;
   // Hours (byte 3) * 60 + minutes (byte 6) in one multiply, read at bit 48.
   const auto minute_of_day =
@@ -563,9 +577,17 @@ SANDLOG_FORCE_INLINE bool parse_fast(const char* first, const char* last, timest
   const unsigned centuries = century + (yy != 0);  // multiples of 100 below year
   const unsigned days = 365 * year + (year + 3) / 4 - centuries + (centuries + 3) / 4 +
                         days_before_month[leap_row][month] + day - 1;
-  const std::int64_t local = (static_cast<std::int64_t>(days) - 719528) * 86400 +
-                             static_cast<std::int64_t>(minute_of_day * 60 + (u2 >> 48 & 0xFF));
+  local_out = (static_cast<std::int64_t>(days) - 719528) * 86400 +
+              static_cast<std::int64_t>(minute_of_day * 60 + (u2 >> 48 & 0xFF));
+  return true;
+}
 
+// Reads what follows the fixed bytes of a timestamp at `first` ("[.f+]" and
+// the zone; at least 20 bytes are readable) and stores the instant whose
+// local time, to the whole second, is `local`. Returns false to hand any
+// other shape to parse_general.
+SANDLOG_FORCE_INLINE bool parse_tail(const char* first, const char* last, std::int64_t local,
+                                     timestamp& out, const char*& end, bool comma) noexcept {
   const char* p = first + 19;
   std::uint32_t nanos = 0;
   if (*p == '.' || (comma && *p == ',')) {
@@ -615,6 +637,18 @@ SANDLOG_FORCE_INLINE bool parse_fast(const char* first, const char* last, timest
 }
 #undef SANDLOG_TS_MATCH8
 
+// Parses the common shape "YYYY-MM-DDTHH:MM:SS[.f+](Z|±HH:MM)" when at least
+// 20 bytes are readable. Returns false to hand anything else to
+// parse_general, which decides.
+SANDLOG_FORCE_INLINE bool parse_fast(const char* first, const char* last, timestamp& out,
+                                     const char*& end, bool comma) noexcept {
+  std::int64_t local;
+  // Computed before the fraction and offset, whose positions depend on the
+  // input, so the two chains of work overlap.
+  if (SANDLOG_UNLIKELY(!fixed_fields(load_fixed(first), local))) return false;
+  return parse_tail(first, last, local, out, end, comma);
+}
+
 }  // namespace detail
 
 // Parses a timestamp at the start of [first, last) in the grammar of `opts`
@@ -631,6 +665,58 @@ SANDLOG_FORCE_INLINE parse_result parse_timestamp(const char* first, const char*
   if (SANDLOG_LIKELY(last - first >= 20) &&
       detail::parse_fast(first, last, out, end, opts.grammar == syntax::iso8601))
     return {end, error::ok};
+  return detail::parse_general(first, last, out, opts.grammar, opts.leap, opts.assume_utc);
+}
+
+// The whole second of the last timestamp parsed through it, for streams of
+// timestamps that share it: log lines written in the same second share the
+// 19 bytes "YYYY-MM-DDTHH:MM:SS", and the calendar math for them need not be
+// done again. It keeps those bytes and the local time they name (before
+// any offset), so the offset of each timestamp is still read and applied,
+// and only seconds 00..59 of hours 00..23 are kept (a leap second or 24:00
+// always takes the full parse). A fresh memo holds 1970-01-01T00:00:00.
+// Copyable; 32 bytes; allocates nothing.
+class timestamp_memo {
+ public:
+  constexpr timestamp_memo() noexcept = default;
+  // Forgets the remembered second.
+  constexpr void reset() noexcept { *this = timestamp_memo(); }
+
+ private:
+  friend parse_result parse_timestamp(const char*, const char*, timestamp&, timestamp_memo&,
+                                      timestamp_options) noexcept;
+  // The three words detail::load_fixed reads, and the local seconds they
+  // name. The starting value is a real entry, so a hit needs no flag.
+  detail::fixed_words words_ = {detail::text_bytes("1970-01-"), detail::text_bytes("01T00:00"),
+                                detail::text_bytes("00:00:00")};
+  std::int64_t local_ = 0;
+};
+
+// Like parse_timestamp above, with the same result for every input and
+// options, and `memo` remembering the whole second: a timestamp in the same
+// second as the last one that went through `memo` costs only its fraction
+// and zone. `memo` may be shared by any number of calls with any options; a
+// failed parse leaves it as it was or holding the failed text's valid
+// second. Never reads at or past `last`; allocates nothing.
+SANDLOG_FORCE_INLINE parse_result parse_timestamp(const char* first, const char* last,
+                                                  timestamp& out, timestamp_memo& memo,
+                                                  timestamp_options opts = {}) noexcept {
+  const char* end = nullptr;
+  const bool comma = opts.grammar == syntax::iso8601;
+  if (SANDLOG_LIKELY(last - first >= 20)) {
+    const detail::fixed_words w = detail::load_fixed(first);
+    const detail::fixed_words& m = memo.words_;
+    if (SANDLOG_LIKELY(((w.w0 ^ m.w0) | (w.w1 ^ m.w1) | (w.w2 ^ m.w2)) == 0)) {
+      if (detail::parse_tail(first, last, memo.local_, out, end, comma)) return {end, error::ok};
+    } else {
+      std::int64_t local;
+      if (detail::fixed_fields(w, local)) {
+        memo.words_ = w;
+        memo.local_ = local;
+        if (detail::parse_tail(first, last, local, out, end, comma)) return {end, error::ok};
+      }
+    }
+  }
   return detail::parse_general(first, last, out, opts.grammar, opts.leap, opts.assume_utc);
 }
 
