@@ -1,5 +1,5 @@
-// CRI log decoding, end to end: 64 KiB chunks -> line_splitter -> parse_record
-// -> cri_joiner, beside what a user would otherwise write: Fluent Bit's CRI
+// CRI log decoding, end to end: 64 KiB chunks -> line_splitter ->
+// record_parser -> cri_joiner, beside what a user would otherwise write: Fluent Bit's CRI
 // regular expression with std::regex, or sscanf + strptime + timegm.
 //
 // The input is a generated CRI log with Kubernetes' 9-digit timestamps and
@@ -96,6 +96,7 @@ struct totals {
 totals sandlog_run(const std::string& log) {
   sandlog::line_splitter splitter;
   sandlog::cri_joiner joiner;
+  sandlog::record_parser parser(sandlog::log_format::cri);
   totals t;
   auto on_message = [&](const sandlog::joined_record& m) {
     t.bytes += m.record.message.size();
@@ -104,7 +105,7 @@ totals sandlog_run(const std::string& log) {
   auto on_line = [&](const sandlog::line& l) {
     sandlog::log_record r;
     ++t.lines;
-    if (SANDLOG_LIKELY(sandlog::parse_record(l.text, sandlog::log_format::cri, r)))
+    if (SANDLOG_LIKELY(parser.parse(l.text, r)))
       joiner.add(r, on_message);
   };
   for (std::size_t at = 0; at < log.size(); at += chunk_size)
@@ -117,9 +118,10 @@ totals sandlog_run(const std::string& log) {
 std::vector<decoded> sandlog_decode(const std::string& log) {
   std::vector<decoded> out;
   sandlog::line_splitter splitter;
+  sandlog::record_parser parser(sandlog::log_format::cri);
   auto on_line = [&](const sandlog::line& l) {
     sandlog::log_record r;
-    if (!sandlog::parse_record(l.text, sandlog::log_format::cri, r)) return;
+    if (!parser.parse(l.text, r)) return;
     out.push_back({r.time.seconds, r.time.nanos, r.stream == sandlog::stream_kind::err, r.partial,
                    static_cast<std::size_t>(r.message.data() - log.data()), r.message.size()});
   };

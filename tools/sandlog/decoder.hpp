@@ -89,12 +89,12 @@ class decoder {
     line_no_ = 0;
     in_piece_ = skip_piece_ = stopped_ = false;
     splitter_.reset();
+    parser_ = sandlog::record_parser(format);
     // The short path for CRI lines serves output that is the bare message,
     // with no per-record state beyond the joiner's (no --tail, --where,
     // --fields).
     short_path_ = format == sandlog::log_format::cri && ro_.mode == output_mode::raw &&
                   !ro_.timestamps && !opt_.tail && !opt_.reads_fields();
-    second_.known = false;
   }
 
   // Decodes a chunk; any split of the input into chunks gives the same result.
@@ -104,25 +104,13 @@ class decoder {
     auto sink = [this](const sandlog::line& l) {
       // The short path is tried here, before the call, so that the common
       // line costs no call at all.
-      if (short_path_ && !in_piece_ && !l.is_continued() && !stopped_ && short_cri(l.text)) {
+      if (short_path_ && !in_piece_ && !l.is_continued() && !stopped_ && plain_cri(l.text)) {
         ++line_no_;
         ++stats_.lines;
         return;
       }
       on_line(l);
     };
-    if (short_path_ && !in_piece_) {
-      if (splitter_.buffered() != 0) {
-        // Let the splitter finish the line it holds, then split the rest here.
-        const void* nl = std::memchr(chunk.data(), '\n', chunk.size());
-        if (nl != nullptr) {
-          const std::size_t head = static_cast<std::size_t>(static_cast<const char*>(nl) - chunk.data()) + 1;
-          splitter_.feed(chunk.substr(0, head), sink);
-          chunk.remove_prefix(head);
-        }
-      }
-      if (!stopped_ && !in_piece_ && splitter_.buffered() == 0) chunk = split_short(chunk);
-    }
     splitter_.feed(chunk, sink);
   }
 
@@ -197,10 +185,9 @@ class decoder {
       const sandlog::json_result res = json().decode_docker_json(l.text, r);
       if (!res) return malformed(res.ec);
     } else {
-      const sandlog::parse_result res = sandlog::parse_record(l.text, format_, r);
+      const sandlog::parse_result res = parser_.parse(l.text, r);
       if (!res) return malformed(res.ec);
       ts = written_time(l.text);
-      if (short_path_) remember_second(ts, r.time);
     }
     if (in_piece_) {
       piece_ = r;
@@ -209,143 +196,21 @@ class decoder {
     take(r, ts);
   }
 
-  // Delivers the whole lines at the front of `chunk`, found with memchr,
-  // exactly as the splitter would (it is at a line start with nothing held),
-  // and returns the rest for the splitter: from the first line that is not
-  // whole in the chunk or may be too long to come out in one piece. memchr
-  // is dispatched at run time to the widest vectors the CPU has, which
-  // halves the cost of finding ends of lines of about 100 bytes.
-  std::string_view split_short(std::string_view chunk) {
-    const char* p = chunk.data();
-    const char* const end = p + chunk.size();
-    while (p != end && !stopped_ && !in_piece_) {
-      const void* found = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
-      if (found == nullptr) break;
-      const char* const nl = static_cast<const char*>(found);
-      std::size_t n = static_cast<std::size_t>(nl - p);
-      if (n >= max_line_bytes) break;
-      if (n != 0 && nl[-1] == '\r') --n;
-      const std::string_view text(p, n);
-      if (short_cri(text)) {
-        ++line_no_;
-        ++stats_.lines;
-      } else {
-        on_line(sandlog::line{text, 0});
-      }
-      p = nl + 1;
-    }
-    return {p, static_cast<std::size_t>(end - p)};
-  }
-
-  // The whole second of the last CRI line that went the long way, when its
-  // time was written in UTC (`Z`) and was not a leap second: lines written
-  // in the same second share their first 19 bytes, and their instant is this
-  // second plus their fraction.
-  struct second_cache {
-    char text[19];
-    std::int64_t seconds = 0;
-    bool known = false;
-  };
-
-  void remember_second(std::string_view ts, const sandlog::timestamp& t) noexcept {
-    if (ts.size() < 20 || ts.back() != 'Z' || (ts[19] != '.' && ts[19] != 'Z') ||
-        (ts[17] == '6' && ts[18] == '0'))
-      return;
-    std::memcpy(second_.text, ts.data(), sizeof second_.text);
-    second_.seconds = t.seconds;
-    second_.known = true;
-  }
-
-  // Whether the 19 bytes at p are the remembered second's (three loads, the
-  // last overlapping, instead of a call to memcmp).
-  SANDLOG_FORCE_INLINE bool same_second(const char* p) const noexcept {
-    std::uint64_t a, b, c, x, y, z;
-    std::memcpy(&a, p, 8);
-    std::memcpy(&b, p + 8, 8);
-    std::memcpy(&c, p + 11, 8);
-    std::memcpy(&x, second_.text, 8);
-    std::memcpy(&y, second_.text + 8, 8);
-    std::memcpy(&z, second_.text + 11, 8);
-    return ((a ^ x) | (b ^ y) | (c ^ z)) == 0;
-  }
-
-  // time_window::accepts for a timed record, without building one.
-  SANDLOG_FORCE_INLINE bool in_window(std::int64_t seconds, std::uint32_t nanos) const noexcept {
-    if (window_.since && (seconds < window_.since->seconds ||
-                          (seconds == window_.since->seconds && nanos < window_.since->nanos)))
-      return false;
-    return !window_.until || seconds < window_.until->seconds ||
-           (seconds == window_.until->seconds && nanos < window_.until->nanos);
-  }
-
-  // Whether the 8 bytes at p are ASCII digits (fast_float's test).
-  static bool all_digits8(const char* p) noexcept {
-    std::uint64_t v;
-    std::memcpy(&v, p, 8);
-    return ((v & 0xF0F0F0F0F0F0F0F0) | (((v + 0x0606060606060606) & 0xF0F0F0F0F0F0F0F0) >> 4)) ==
-           0x3333333333333333;
-  }
-  // The value of 8 ASCII digits at p: pairs, then quads, then the halves,
-  // each step one multiply (fast_float's parse_eight_digits_unrolled).
-  static std::uint32_t digits8(const char* p) noexcept {
-    std::uint32_t n = 0;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    std::uint64_t v;
-    std::memcpy(&v, p, 8);
-    v -= 0x3030303030303030;
-    v = (v * 10) + (v >> 8);
-    v = (((v & 0x000000FF000000FF) * (100 + (1000000ULL << 32))) +
-         (((v >> 16) & 0x000000FF000000FF) * (1 + (10000ULL << 32)))) >> 32;
-    n = static_cast<std::uint32_t>(v);
-#else
-    for (int i = 0; i < 8; ++i) n = n * 10 + static_cast<std::uint32_t>(p[i] - '0');
-#endif
-    return n;
-  }
-
-  // `<second>[.1-9 digits]Z stdout|stderr F[ message]` where <second> is the
-  // remembered one, with no message open on its stream: the record is the
-  // same as parse_record and the joiner would give, so it is filtered and
-  // written here. Returns false, having done nothing, for any other line.
-  SANDLOG_FORCE_INLINE bool short_cri(std::string_view line) {
-    const char* p = line.data();
-    const char* const end = p + line.size();
-    if (!second_.known || line.size() < 29 || !same_second(p)) return false;
-    p += 19;
-    std::uint32_t nanos = 0;
-    if (*p == '.') {
-      ++p;
-      const char* const digits = p;
-      if (end - p >= 9 && all_digits8(p) && static_cast<unsigned char>(p[8] - '0') < 10) {
-        nanos = digits8(p) * 10 + static_cast<std::uint32_t>(p[8] - '0');
-        p += 9;
-      }
-      while (p != end && p - digits < 10 && static_cast<unsigned char>(*p - '0') < 10)
-        nanos = nanos * 10 + static_cast<std::uint32_t>(*p++ - '0');
-      const auto n = p - digits;
-      if (n == 0 || n > 9) return false;
-      for (auto i = n; i < 9; ++i) nanos *= 10;
-    }
-    if (end - p < 10 || *p != 'Z') return false;
-    ++p;
-    std::uint64_t word, out_word, err_word;
-    std::memcpy(&word, p, 8);
-    std::memcpy(&out_word, " stdout ", 8);
-    std::memcpy(&err_word, " stderr ", 8);
-    if (word != out_word && word != err_word) return false;
-    const sandlog::stream_kind stream =
-        word == out_word ? sandlog::stream_kind::out : sandlog::stream_kind::err;
-    p += 8;
-    if (*p != 'F' || (p + 1 != end && p[1] != ' ')) return false;
-    const auto s = static_cast<std::size_t>(stream);
+  // A whole CRI line (`F`) with no message open on its stream, when the
+  // output is the bare message: the record is what the joiner would pass
+  // through, so it is filtered and written here, with no call. Returns
+  // false, having written nothing, for any other line (on_line then decodes
+  // it again: rare, as partial and malformed lines are).
+  SANDLOG_FORCE_INLINE bool plain_cri(std::string_view text) {
+    sandlog::log_record r;
+    if (!parser_.parse(text, r) || r.partial) return false;
+    const auto s = static_cast<std::size_t>(r.stream) % 3;
     if (js_.open[s]) return false;
-    p = p + 1 == end ? end : p + 2;
-    if (opt_.stream && stream != *opt_.stream) return true;
-    if (!in_window(second_.seconds, nanos)) return true;
+    if ((opt_.stream && r.stream != *opt_.stream) || !window_.accepts(r)) return true;
     ++stats_.records[s];
-    const std::size_t n = static_cast<std::size_t>(end - p);
+    const std::size_t n = r.message.size();
     char* o = out_->reserve(n + 1);
-    std::memcpy(o, p, n);
+    std::memcpy(o, r.message.data(), n);
     o[n] = '\n';
     out_->commit(o + n + 1);
     return true;
@@ -447,7 +312,7 @@ class decoder {
   bool skip_piece_ = false;
   bool stopped_ = false;
   bool short_path_ = false;
-  second_cache second_;
+  sandlog::record_parser parser_{sandlog::log_format::raw};
 };
 
 }  // namespace sandlog_cli
