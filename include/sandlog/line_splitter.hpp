@@ -17,6 +17,7 @@
 #include <cstring>
 #include <memory>
 #include <string_view>
+#include <type_traits>
 
 #include "config.hpp"
 #include "detail/bits.hpp"
@@ -168,6 +169,9 @@ struct simd_portable {
   static std::uint64_t last(const char* p, std::size_t n, const char*) noexcept {
     return terminator_mask_scalar<E>(p, static_cast<unsigned>(n));
   }
+  static void copy(char* dst, const char* src, std::size_t n) noexcept {
+    std::memcpy(dst, src, n);
+  }
 };
 
 // For kernels that read 64 bytes at a time: the last bytes of a chunk are the
@@ -175,6 +179,9 @@ struct simd_portable {
 // of a zero-padded copy.
 template <class Kernel>
 struct simd_whole_blocks {
+  static void copy(char* dst, const char* src, std::size_t n) noexcept {
+    std::memcpy(dst, src, n);
+  }
   template <line_ending E>
   SANDLOG_FORCE_INLINE static std::uint64_t last(const char* p, std::size_t n,
                                                  const char* lo) noexcept {
@@ -216,6 +223,17 @@ struct simd_avx512 {
                                                   const char*) noexcept {
     const __mmask64 keep = _bzhi_u64(~std::uint64_t{0}, static_cast<unsigned>(n));
     return terminator_mask_avx512<E>(_mm512_maskz_loadu_epi8(keep, p));
+  }
+  // The carry buffer takes a chunk's first and last bytes once per chunk,
+  // usually fewer than 64: one masked move, with no branch on the length
+  // for a mispredicted memcpy size class.
+  SANDLOG_TARGET_AVX512 static void copy(char* dst, const char* src, std::size_t n) noexcept {
+    if (SANDLOG_UNLIKELY(n > 64)) {
+      std::memcpy(dst, src, n);
+      return;
+    }
+    const __mmask64 keep = _bzhi_u64(~std::uint64_t{0}, static_cast<unsigned>(n));
+    _mm512_mask_storeu_epi8(dst, keep, _mm512_maskz_loadu_epi8(keep, src));
   }
 };
 #endif
@@ -299,21 +317,27 @@ class carry_buffer {
     begin_ = 0;
   }
   void clear() noexcept { begin_ = size_ = 0; }
-  // Appends n bytes; the caller guarantees size() + n + 2 <= limit.
-  void append(const char* p, std::size_t n, std::size_t limit) {
-    if (n == 0) return;
-    if (begin_ + size_ + n > capacity_) {
-      if (capacity_ < limit) {
-        grow(size_ + n, limit);
-      } else {
-        compact();
-      }
+  // Appends n bytes, copied by Kernel::copy; the caller guarantees
+  // size() + n + 2 <= limit.
+  template <class Kernel = simd_portable>
+  SANDLOG_FORCE_INLINE void append(const char* p, std::size_t n, std::size_t limit) {
+    // One compare for "n is 0 or does not fit" (n - 1 wraps for 0).
+    if (SANDLOG_UNLIKELY(n - 1 >= capacity_ - begin_ - size_)) {
+      if (n == 0) return;
+      make_room(n, limit);
     }
-    std::memcpy(data_.get() + begin_ + size_, p, n);
+    Kernel::copy(data_.get() + begin_ + size_, p, n);
     size_ += n;
   }
 
  private:
+  void make_room(std::size_t n, std::size_t limit) {
+    if (capacity_ < limit) {
+      grow(size_ + n, limit);
+    } else {
+      compact();
+    }
+  }
   void grow(std::size_t need, std::size_t limit) {
     std::size_t cap = capacity_ < 128 ? 256 : capacity_ * 2;
     if (cap < need) cap = need;
@@ -587,8 +611,8 @@ class line_splitter {
     // The open line, if any, ends at the first terminator.
     if (skipping_ || !carry_.empty()) {
       const char* t = detail::find_terminator<E, K>(p, end);
-      if (t == end) return tail<E>(p, end, sink);
-      if (!end_line<E>(p, t, end, sink)) return error::line_too_long;
+      if (t == end) return tail<E, K>(p, end, sink);
+      if (!end_line<E, K>(p, t, end, sink)) return error::line_too_long;
       if (p == end) return error::ok;
     }
     // Every line from here on starts in this chunk. scan() delivers the
@@ -620,7 +644,7 @@ class line_splitter {
     }
     stats_.lines += lines;
     p = st.p;
-    return p < end ? tail<E>(p, end, sink) : error::ok;
+    return p < end ? tail<E, K>(p, end, sink) : error::ok;
   }
 
   // Where scan() is: `p` starts the open line, `mask` holds the terminators
@@ -693,7 +717,7 @@ class line_splitter {
   // Ends the open line at the terminator byte *t and moves p past it.
   // Once per chunk when lines span chunks, so the usual case (the line fits)
   // is inline and take() handles the rest.
-  template <line_ending E, class Sink>
+  template <line_ending E, class K, class Sink>
   SANDLOG_FORCE_INLINE bool end_line(const char*& p, const char* t, const char* end,
                                      Sink& sink) {
     std::size_t n = 0;
@@ -701,10 +725,17 @@ class line_splitter {
     p = past_terminator<E>(p, t, end, n);
     if (SANDLOG_UNLIKELY(skipping_ || carry_.empty() || n > options_.max_line - carry_.size()))
       return take(start, n, true, 0, sink);
-    carry_.append(start, n, limit());
+    carry_.append<K>(start, n, limit());
     note_carry();
     sink(line{std::string_view(carry_.data(), carry_.size()), 0});
-    carry_.consume();
+    // Only next() needs the view to outlive the sink call (see
+    // carry_buffer); feed() starts the buffer over, so the next chunk's
+    // compact() has nothing to move.
+    if (std::is_same<Sink, capture>::value) {
+      carry_.consume();
+    } else {
+      carry_.clear();
+    }
     end_of_line();
     return true;
   }
@@ -731,8 +762,8 @@ class line_splitter {
   }
 
   // Keeps [p, end), which holds no terminator, as part of the open line.
-  template <line_ending E, class Sink>
-  error tail(const char* p, const char* end, Sink& sink) {
+  template <line_ending E, class K, class Sink>
+  SANDLOG_FORCE_INLINE error tail(const char* p, const char* end, Sink& sink) {
     std::size_t n = static_cast<std::size_t>(end - p);
     // A final '\r' may be half of a "\r\n": decide when the next byte comes.
     if (E == line_ending::crlf_or_lf && !skipping_ && end[-1] == '\r') {
@@ -740,7 +771,7 @@ class line_splitter {
       held_cr_ = true;
     }
     if (SANDLOG_LIKELY(!skipping_ && n <= options_.max_line - carry_.size())) {
-      carry_.append(p, n, limit());
+      carry_.append<K>(p, n, limit());
       note_carry();
       return error::ok;
     }
