@@ -762,8 +762,10 @@ class line_splitter {
   }
 
   // Keeps [p, end), which holds no terminator, as part of the open line.
+  // Kept out of the loop's function: inlined, it costs the hot loop
+  // registers (16B lines in 4 KiB chunks ran 5% slower).
   template <line_ending E, class K, class Sink>
-  SANDLOG_FORCE_INLINE error tail(const char* p, const char* end, Sink& sink) {
+  error tail(const char* p, const char* end, Sink& sink) {
     std::size_t n = static_cast<std::size_t>(end - p);
     // A final '\r' may be half of a "\r\n": decide when the next byte comes.
     if (E == line_ending::crlf_or_lf && !skipping_ && end[-1] == '\r') {
