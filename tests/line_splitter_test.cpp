@@ -727,6 +727,42 @@ TEST_CASE("lines of every length across whole blocks, block tails and chunk ends
   });
 }
 
+TEST_CASE("the lines after a spanning line's terminator, in the same 64-byte block, match the reference") {
+  // The search that ends a spanning line hands its block's mask on to the
+  // loop over the rest of the chunk; this puts that terminator at every
+  // offset, followed by any terminators in the same or a partial block.
+  const std::string pattern = "a\r\n\n\rbc\n\r\r";
+  const char* const terms[] = {"\n", "\r\n", "\r"};
+  const std::size_t tails[] = {0, 1, 2, 3, 7, 31, 60, 62, 63, 64, 65, 66, 127, 129};
+  for_each_level([&](bool) {
+    for (line_ending e : all_endings) {
+      const line_options o{std::size_t{1} << 20, e, overflow::split};
+      for (const char* term : terms) {
+        for (std::size_t pos = 0; pos < 140; ++pos) {
+          for (std::size_t k : tails) {
+            std::string second(pos, 'x');
+            second += term;
+            for (std::size_t i = 0; i < k; ++i) second += pattern[i % pattern.size()];
+            const outcome want = reference_split("open" + second, o);
+            line_splitter sp(o);
+            outcome got;
+            auto sink = [&](const line& l) {
+              got.lines.push_back({std::string(l.text), l.flags});
+            };
+            REQUIRE(sp.feed("open", sink) == error::ok);
+            std::unique_ptr<char[]> chunk(new char[second.size()]);
+            std::memcpy(chunk.get(), second.data(), second.size());
+            REQUIRE(sp.feed(std::string_view(chunk.get(), second.size()), sink) == error::ok);
+            REQUIRE(sp.finish(sink) == error::ok);
+            INFO(show(second) << " ending " << int(e));
+            REQUIRE(got == want);
+          }
+        }
+      }
+    }
+  });
+}
+
 TEST_CASE("reset forgets the open line, a pending CR and the counters") {
   for (line_ending e : all_endings) {
     line_splitter sp({16, e, overflow::split});

@@ -281,18 +281,33 @@ inline simd_level& line_simd_level() noexcept {
   return level;
 }
 
-// The first byte in [p, end) that may end a line under E, or end.
+// The first byte in [p, end) that may end a line under E, or end. When one
+// is found, base and mask are the block that holds it and that block's
+// terminator mask (bit i for base[i]), so the caller need not search it again.
 template <line_ending E, class Kernel = simd_native>
-SANDLOG_FORCE_INLINE const char* find_terminator(const char* p, const char* end) noexcept {
+SANDLOG_FORCE_INLINE const char* find_terminator(const char* p, const char* end,
+                                                 const char*& base,
+                                                 std::uint64_t& mask) noexcept {
   const char* const lo = p;
   while (end - p >= 64) {
-    const std::uint64_t mask = Kernel::template mask<E>(p);
-    if (mask != 0) return p + lowest_bit(mask);
+    mask = Kernel::template mask<E>(p);
+    if (mask != 0) {
+      base = p;
+      return p + lowest_bit(mask);
+    }
     p += 64;
   }
   if (p == end) return end;
-  const std::uint64_t mask = Kernel::template last<E>(p, static_cast<std::size_t>(end - p), lo);
+  mask = Kernel::template last<E>(p, static_cast<std::size_t>(end - p), lo);
+  base = p;
   return mask != 0 ? p + lowest_bit(mask) : end;
+}
+
+template <line_ending E, class Kernel = simd_native>
+SANDLOG_FORCE_INLINE const char* find_terminator(const char* p, const char* end) noexcept {
+  const char* base = p;
+  std::uint64_t mask = 0;
+  return find_terminator<E, Kernel>(p, end, base, mask);
 }
 
 // The open line's bytes. Memory is kept across lines, so a warm splitter does
@@ -608,18 +623,23 @@ class line_splitter {
         return error::line_too_long;
       }
     }
-    // The open line, if any, ends at the first terminator.
+    const char* const first = p;
+    scan_state st{p, p, 0, p, 0, nullptr};
+    // The open line, if any, ends at the first terminator. scan() goes on
+    // from the block that held it, with the mask already computed.
     if (skipping_ || !carry_.empty()) {
-      const char* t = detail::find_terminator<E, K>(p, end);
+      const char* base = p;
+      std::uint64_t mask = 0;
+      const char* t = detail::find_terminator<E, K>(p, end, base, mask);
       if (t == end) return tail<E, K>(p, end, sink);
       if (!end_line<E, K>(p, t, end, sink)) return error::line_too_long;
       if (p == end) return error::ok;
+      // Under `any` a "\r\n" leaves the '\n' bit set; scan() skips bits before p.
+      st = scan_state{p, end - base > 64 ? base + 64 : end, mask & (mask - 1), base, 0, nullptr};
     }
     // Every line from here on starts in this chunk. scan() delivers the
     // usual ones; this loop handles what makes it stop.
     std::uint64_t lines = 0;
-    const char* const first = p;
-    scan_state st{p, p, 0, p, 0, nullptr};
     for (;;) {
       const stop why = scan<E, K>(st, end, lines, sink);
       if (why == stop::quiet) {
