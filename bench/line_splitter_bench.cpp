@@ -170,7 +170,7 @@ void add(const char* impl, std::size_t len, std::size_t chunk, Fn fn) {
 }
 
 // getline reads the whole buffer through one std::istringstream built before
-// timing (the baseline); the chunk size does not apply to it.
+// timing, the way most C++ code reads lines; the chunk size does not apply to it.
 void add_getline(std::size_t len, std::size_t chunk) {
   const std::string name = "getline/" + case_name(len, chunk);
   benchmark::RegisterBenchmark(name.c_str(), [len](benchmark::State& state) {
