@@ -235,6 +235,50 @@ inline parse_result finish(const fields& f, const char* end, const char* sec_at,
     if (sandlog_ts_e_ != ::sandlog::error::ok) return {p, sandlog_ts_e_}; \
   } while (0)
 
+// The date readers below leave p after the date, or return where the
+// offending field starts. `extended` means the fields are separated by '-'.
+
+// A week date after its 'W': "ww-d", or "wwd".
+inline parse_result read_week_date(const char*& p, const char* last, unsigned year, bool extended,
+                                   std::int64_t& days) noexcept {
+  unsigned week = 0, wday = 0;
+  const char* at = p;
+  SANDLOG_TS_TRY(read_digits(p, last, 2, week, error::bad_week));
+  if (week < 1 || week > iso_weeks_in_year(year)) return {at, error::bad_week};
+  if (extended) SANDLOG_TS_TRY(expect(p, last, '-', 0, error::bad_separator));
+  at = p;
+  SANDLOG_TS_TRY(read_digits(p, last, 1, wday, error::bad_day));
+  if (wday < 1 || wday > 7) return {at, error::bad_day};
+  days = iso_week1_monday(year) + (week - 1) * 7 + (wday - 1);
+  return {p, error::ok};
+}
+
+// An ordinal date's day of the year: "ddd".
+inline parse_result read_ordinal_date(const char*& p, const char* last, unsigned year,
+                                      std::int64_t& days) noexcept {
+  unsigned yday = 0;
+  const char* at = p;
+  SANDLOG_TS_TRY(read_digits(p, last, 3, yday, error::bad_day));
+  if (yday < 1 || yday > (is_leap_year(year) ? 366u : 365u)) return {at, error::bad_day};
+  days = days_from_civil(year, 1, 1) + (yday - 1);
+  return {p, error::ok};
+}
+
+// A calendar date's month and day: "mm-dd", or "mmdd".
+inline parse_result read_calendar_date(const char*& p, const char* last, unsigned year,
+                                       bool extended, std::int64_t& days) noexcept {
+  unsigned month = 0, day = 0;
+  const char* at = p;
+  SANDLOG_TS_TRY(read_digits(p, last, 2, month, error::bad_month));
+  if (month < 1 || month > 12) return {at, error::bad_month};
+  if (extended) SANDLOG_TS_TRY(expect(p, last, '-', 0, error::bad_separator));
+  at = p;
+  SANDLOG_TS_TRY(read_digits(p, last, 2, day, error::bad_day));
+  if (day < 1 || day > days_in_month(year, month)) return {at, error::bad_day};
+  days = days_from_civil(year, month, day);
+  return {p, error::ok};
+}
+
 // The complete parser for both grammars, written for clarity; the fast path
 // below handles the common RFC 3339 shapes and defers everything else here.
 // Kept out of line so that parse_timestamp stays small enough to inline. The
@@ -258,73 +302,37 @@ inline parse_result parse_general(const char* first, const char* last, timestamp
 
   // ---- date ----
   bool extended = true;
+  parse_result date{p, error::ok};
   if (*p == '-') {
     ++p;
     if (iso && p != last && *p == 'W') {
       ++p;
-      unsigned week = 0, wday = 0;
-      const char* at = p;
-      SANDLOG_TS_TRY(read_digits(p, last, 2, week, error::bad_week));
-      if (week < 1 || week > iso_weeks_in_year(year)) return {at, error::bad_week};
-      SANDLOG_TS_TRY(expect(p, last, '-', 0, error::bad_separator));
-      at = p;
-      SANDLOG_TS_TRY(read_digits(p, last, 1, wday, error::bad_day));
-      if (wday < 1 || wday > 7) return {at, error::bad_day};
-      f.days = iso_week1_monday(year) + (week - 1) * 7 + (wday - 1);
+      date = read_week_date(p, last, year, true, f.days);
     } else if (iso && last - p >= 3 && is_digit(p[0]) && is_digit(p[1]) && is_digit(p[2])) {
-      unsigned yday = 0;
-      const char* at = p;
-      SANDLOG_TS_TRY(read_digits(p, last, 3, yday, error::bad_day));
-      if (yday < 1 || yday > (is_leap_year(year) ? 366u : 365u)) return {at, error::bad_day};
-      f.days = days_from_civil(year, 1, 1) + (yday - 1);
+      date = read_ordinal_date(p, last, year, f.days);
     } else {
-      unsigned month = 0, day = 0;
-      const char* at = p;
-      SANDLOG_TS_TRY(read_digits(p, last, 2, month, error::bad_month));
-      if (month < 1 || month > 12) return {at, error::bad_month};
-      SANDLOG_TS_TRY(expect(p, last, '-', 0, error::bad_separator));
-      at = p;
-      SANDLOG_TS_TRY(read_digits(p, last, 2, day, error::bad_day));
-      if (day < 1 || day > days_in_month(year, month)) return {at, error::bad_day};
-      f.days = days_from_civil(year, month, day);
+      date = read_calendar_date(p, last, year, true, f.days);
     }
   } else if (iso && (*p == 'W' || is_digit(*p))) {
     extended = false;
     if (*p == 'W') {
       ++p;
-      unsigned week = 0, wday = 0;
-      const char* at = p;
-      SANDLOG_TS_TRY(read_digits(p, last, 2, week, error::bad_week));
-      if (week < 1 || week > iso_weeks_in_year(year)) return {at, error::bad_week};
-      at = p;
-      SANDLOG_TS_TRY(read_digits(p, last, 1, wday, error::bad_day));
-      if (wday < 1 || wday > 7) return {at, error::bad_day};
-      f.days = iso_week1_monday(year) + (week - 1) * 7 + (wday - 1);
+      date = read_week_date(p, last, year, false, f.days);
     } else {
       // Seven digits in all are an ordinal date, eight a calendar date.
       std::ptrdiff_t run = 0;
       while (run < 4 && p + run != last && is_digit(p[run])) ++run;
       if (run == 3) {
-        unsigned yday = 0;
-        const char* at = p;
-        SANDLOG_TS_TRY(read_digits(p, last, 3, yday, error::bad_day));
-        if (yday < 1 || yday > (is_leap_year(year) ? 366u : 365u)) return {at, error::bad_day};
-        f.days = days_from_civil(year, 1, 1) + (yday - 1);
+        date = read_ordinal_date(p, last, year, f.days);
       } else {
         if (run < 3 && p + run == last) return {p + run, error::too_short};
-        unsigned month = 0, day = 0;
-        const char* at = p;
-        SANDLOG_TS_TRY(read_digits(p, last, 2, month, error::bad_month));
-        if (month < 1 || month > 12) return {at, error::bad_month};
-        at = p;
-        SANDLOG_TS_TRY(read_digits(p, last, 2, day, error::bad_day));
-        if (day < 1 || day > days_in_month(year, month)) return {at, error::bad_day};
-        f.days = days_from_civil(year, month, day);
+        date = read_calendar_date(p, last, year, false, f.days);
       }
     }
   } else {
     return {p, error::bad_separator};
   }
+  if (!date) return date;
 
   // ---- date/time separator ----
   if (p == last) return {p, error::too_short};
