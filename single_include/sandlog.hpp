@@ -518,18 +518,33 @@ inline simd_level& line_simd_level() noexcept {
   return level;
 }
 
-// The first byte in [p, end) that may end a line under E, or end.
+// The first byte in [p, end) that may end a line under E, or end. When one
+// is found, base and mask are the block that holds it and that block's
+// terminator mask (bit i for base[i]), so the caller need not search it again.
 template <line_ending E, class Kernel = simd_native>
-SANDLOG_FORCE_INLINE const char* find_terminator(const char* p, const char* end) noexcept {
+SANDLOG_FORCE_INLINE const char* find_terminator(const char* p, const char* end,
+                                                 const char*& base,
+                                                 std::uint64_t& mask) noexcept {
   const char* const lo = p;
   while (end - p >= 64) {
-    const std::uint64_t mask = Kernel::template mask<E>(p);
-    if (mask != 0) return p + lowest_bit(mask);
+    mask = Kernel::template mask<E>(p);
+    if (mask != 0) {
+      base = p;
+      return p + lowest_bit(mask);
+    }
     p += 64;
   }
   if (p == end) return end;
-  const std::uint64_t mask = Kernel::template last<E>(p, static_cast<std::size_t>(end - p), lo);
+  mask = Kernel::template last<E>(p, static_cast<std::size_t>(end - p), lo);
+  base = p;
   return mask != 0 ? p + lowest_bit(mask) : end;
+}
+
+template <line_ending E, class Kernel = simd_native>
+SANDLOG_FORCE_INLINE const char* find_terminator(const char* p, const char* end) noexcept {
+  const char* base = p;
+  std::uint64_t mask = 0;
+  return find_terminator<E, Kernel>(p, end, base, mask);
 }
 
 // The open line's bytes. Memory is kept across lines, so a warm splitter does
@@ -845,18 +860,23 @@ class line_splitter {
         return error::line_too_long;
       }
     }
-    // The open line, if any, ends at the first terminator.
+    const char* const first = p;
+    scan_state st{p, p, 0, p, 0, nullptr};
+    // The open line, if any, ends at the first terminator. scan() goes on
+    // from the block that held it, with the mask already computed.
     if (skipping_ || !carry_.empty()) {
-      const char* t = detail::find_terminator<E, K>(p, end);
+      const char* base = p;
+      std::uint64_t mask = 0;
+      const char* t = detail::find_terminator<E, K>(p, end, base, mask);
       if (t == end) return tail<E, K>(p, end, sink);
       if (!end_line<E, K>(p, t, end, sink)) return error::line_too_long;
       if (p == end) return error::ok;
+      // Under `any` a "\r\n" leaves the '\n' bit set; scan() skips bits before p.
+      st = scan_state{p, end - base > 64 ? base + 64 : end, mask & (mask - 1), base, 0, nullptr};
     }
     // Every line from here on starts in this chunk. scan() delivers the
     // usual ones; this loop handles what makes it stop.
     std::uint64_t lines = 0;
-    const char* const first = p;
-    scan_state st{p, p, 0, p, 0, nullptr};
     for (;;) {
       const stop why = scan<E, K>(st, end, lines, sink);
       if (why == stop::quiet) {
@@ -1312,6 +1332,50 @@ inline parse_result finish(const fields& f, const char* end, const char* sec_at,
     if (sandlog_ts_e_ != ::sandlog::error::ok) return {p, sandlog_ts_e_}; \
   } while (0)
 
+// The date readers below leave p after the date, or return where the
+// offending field starts. `extended` means the fields are separated by '-'.
+
+// A week date after its 'W': "ww-d", or "wwd".
+inline parse_result read_week_date(const char*& p, const char* last, unsigned year, bool extended,
+                                   std::int64_t& days) noexcept {
+  unsigned week = 0, wday = 0;
+  const char* at = p;
+  SANDLOG_TS_TRY(read_digits(p, last, 2, week, error::bad_week));
+  if (week < 1 || week > iso_weeks_in_year(year)) return {at, error::bad_week};
+  if (extended) SANDLOG_TS_TRY(expect(p, last, '-', 0, error::bad_separator));
+  at = p;
+  SANDLOG_TS_TRY(read_digits(p, last, 1, wday, error::bad_day));
+  if (wday < 1 || wday > 7) return {at, error::bad_day};
+  days = iso_week1_monday(year) + (week - 1) * 7 + (wday - 1);
+  return {p, error::ok};
+}
+
+// An ordinal date's day of the year: "ddd".
+inline parse_result read_ordinal_date(const char*& p, const char* last, unsigned year,
+                                      std::int64_t& days) noexcept {
+  unsigned yday = 0;
+  const char* at = p;
+  SANDLOG_TS_TRY(read_digits(p, last, 3, yday, error::bad_day));
+  if (yday < 1 || yday > (is_leap_year(year) ? 366u : 365u)) return {at, error::bad_day};
+  days = days_from_civil(year, 1, 1) + (yday - 1);
+  return {p, error::ok};
+}
+
+// A calendar date's month and day: "mm-dd", or "mmdd".
+inline parse_result read_calendar_date(const char*& p, const char* last, unsigned year,
+                                       bool extended, std::int64_t& days) noexcept {
+  unsigned month = 0, day = 0;
+  const char* at = p;
+  SANDLOG_TS_TRY(read_digits(p, last, 2, month, error::bad_month));
+  if (month < 1 || month > 12) return {at, error::bad_month};
+  if (extended) SANDLOG_TS_TRY(expect(p, last, '-', 0, error::bad_separator));
+  at = p;
+  SANDLOG_TS_TRY(read_digits(p, last, 2, day, error::bad_day));
+  if (day < 1 || day > days_in_month(year, month)) return {at, error::bad_day};
+  days = days_from_civil(year, month, day);
+  return {p, error::ok};
+}
+
 // The complete parser for both grammars, written for clarity; the fast path
 // below handles the common RFC 3339 shapes and defers everything else here.
 // Kept out of line so that parse_timestamp stays small enough to inline. The
@@ -1335,73 +1399,37 @@ inline parse_result parse_general(const char* first, const char* last, timestamp
 
   // ---- date ----
   bool extended = true;
+  parse_result date{p, error::ok};
   if (*p == '-') {
     ++p;
     if (iso && p != last && *p == 'W') {
       ++p;
-      unsigned week = 0, wday = 0;
-      const char* at = p;
-      SANDLOG_TS_TRY(read_digits(p, last, 2, week, error::bad_week));
-      if (week < 1 || week > iso_weeks_in_year(year)) return {at, error::bad_week};
-      SANDLOG_TS_TRY(expect(p, last, '-', 0, error::bad_separator));
-      at = p;
-      SANDLOG_TS_TRY(read_digits(p, last, 1, wday, error::bad_day));
-      if (wday < 1 || wday > 7) return {at, error::bad_day};
-      f.days = iso_week1_monday(year) + (week - 1) * 7 + (wday - 1);
+      date = read_week_date(p, last, year, true, f.days);
     } else if (iso && last - p >= 3 && is_digit(p[0]) && is_digit(p[1]) && is_digit(p[2])) {
-      unsigned yday = 0;
-      const char* at = p;
-      SANDLOG_TS_TRY(read_digits(p, last, 3, yday, error::bad_day));
-      if (yday < 1 || yday > (is_leap_year(year) ? 366u : 365u)) return {at, error::bad_day};
-      f.days = days_from_civil(year, 1, 1) + (yday - 1);
+      date = read_ordinal_date(p, last, year, f.days);
     } else {
-      unsigned month = 0, day = 0;
-      const char* at = p;
-      SANDLOG_TS_TRY(read_digits(p, last, 2, month, error::bad_month));
-      if (month < 1 || month > 12) return {at, error::bad_month};
-      SANDLOG_TS_TRY(expect(p, last, '-', 0, error::bad_separator));
-      at = p;
-      SANDLOG_TS_TRY(read_digits(p, last, 2, day, error::bad_day));
-      if (day < 1 || day > days_in_month(year, month)) return {at, error::bad_day};
-      f.days = days_from_civil(year, month, day);
+      date = read_calendar_date(p, last, year, true, f.days);
     }
   } else if (iso && (*p == 'W' || is_digit(*p))) {
     extended = false;
     if (*p == 'W') {
       ++p;
-      unsigned week = 0, wday = 0;
-      const char* at = p;
-      SANDLOG_TS_TRY(read_digits(p, last, 2, week, error::bad_week));
-      if (week < 1 || week > iso_weeks_in_year(year)) return {at, error::bad_week};
-      at = p;
-      SANDLOG_TS_TRY(read_digits(p, last, 1, wday, error::bad_day));
-      if (wday < 1 || wday > 7) return {at, error::bad_day};
-      f.days = iso_week1_monday(year) + (week - 1) * 7 + (wday - 1);
+      date = read_week_date(p, last, year, false, f.days);
     } else {
       // Seven digits in all are an ordinal date, eight a calendar date.
       std::ptrdiff_t run = 0;
       while (run < 4 && p + run != last && is_digit(p[run])) ++run;
       if (run == 3) {
-        unsigned yday = 0;
-        const char* at = p;
-        SANDLOG_TS_TRY(read_digits(p, last, 3, yday, error::bad_day));
-        if (yday < 1 || yday > (is_leap_year(year) ? 366u : 365u)) return {at, error::bad_day};
-        f.days = days_from_civil(year, 1, 1) + (yday - 1);
+        date = read_ordinal_date(p, last, year, f.days);
       } else {
         if (run < 3 && p + run == last) return {p + run, error::too_short};
-        unsigned month = 0, day = 0;
-        const char* at = p;
-        SANDLOG_TS_TRY(read_digits(p, last, 2, month, error::bad_month));
-        if (month < 1 || month > 12) return {at, error::bad_month};
-        at = p;
-        SANDLOG_TS_TRY(read_digits(p, last, 2, day, error::bad_day));
-        if (day < 1 || day > days_in_month(year, month)) return {at, error::bad_day};
-        f.days = days_from_civil(year, month, day);
+        date = read_calendar_date(p, last, year, false, f.days);
       }
     }
   } else {
     return {p, error::bad_separator};
   }
+  if (!date) return date;
 
   // ---- date/time separator ----
   if (p == last) return {p, error::too_short};
@@ -2290,7 +2318,12 @@ class record_parser {
   // parse_record(line, format(), out, options()): the same result and the
   // same view lifetime (out.message points into `line`). Allocates nothing.
   SANDLOG_FORCE_INLINE parse_result parse(std::string_view line, log_record& out) noexcept {
-    return detail::parse_line(line, format_, out, detail::read_time_memo{opts_, &memo_});
+    // CRI, the format of every Kubernetes node, inline; the others out of
+    // line, so that their code and stack frame stay out of the CRI loop.
+    if (SANDLOG_LIKELY(format_ == log_format::cri))
+      return detail::parse_cri(line.data(), line.data() + line.size(), out,
+                               detail::read_time_memo{opts_, &memo_});
+    return parse_other(line, out);
   }
 
   log_format format() const noexcept { return format_; }
@@ -2299,6 +2332,13 @@ class record_parser {
   void reset() noexcept { memo_.reset(); }
 
  private:
+#if defined(__GNUC__) || defined(__clang__)
+  __attribute__((noinline))
+#endif
+  parse_result parse_other(std::string_view line, log_record& out) noexcept {
+    return detail::parse_line(line, format_, out, detail::read_time_memo{opts_, &memo_});
+  }
+
   log_format format_;
   timestamp_options opts_;
   timestamp_memo memo_;
