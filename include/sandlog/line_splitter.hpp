@@ -624,9 +624,10 @@ class line_splitter {
       }
     }
     const char* const first = p;
-    scan_state st{p, p, 0, p, 0, nullptr};
+    scan_state st;
     // The open line, if any, ends at the first terminator. scan() goes on
-    // from the block that held it, with the mask already computed.
+    // from the block that held it, with the mask already computed, when
+    // that block is aligned.
     if (skipping_ || !carry_.empty()) {
       const char* base = p;
       std::uint64_t mask = 0;
@@ -635,7 +636,11 @@ class line_splitter {
       if (!end_line<E, K>(p, t, end, sink)) return error::line_too_long;
       if (p == end) return error::ok;
       // Under `any` a "\r\n" leaves the '\n' bit set; scan() skips bits before p.
-      st = scan_state{p, end - base > 64 ? base + 64 : end, mask & (mask - 1), base, 0, nullptr};
+      st = aligned(base) ? scan_state{p, end - base > 64 ? base + 64 : end, mask & (mask - 1),
+                                      base, 0, nullptr}
+                         : aligned_start<E, K>(p, end);
+    } else {
+      st = aligned_start<E, K>(p, end);
     }
     // Every line from here on starts in this chunk. scan() delivers the
     // usual ones; this loop handles what makes it stop.
@@ -643,7 +648,7 @@ class line_splitter {
     for (;;) {
       const stop why = scan<E, K>(st, end, lines, sink);
       if (why == stop::quiet) {
-        // 128 bytes without a terminator: a long line. The C library's
+        // 256 bytes without a terminator: a long line. The C library's
         // memchr (vectorised, with the widest instructions the CPU has,
         // chosen at run time) crosses the rest of it faster than our blocks.
         const void* t = std::memchr(st.block, '\n', static_cast<std::size_t>(end - st.block));
@@ -680,10 +685,31 @@ class line_splitter {
   };
   enum class stop : std::uint8_t { end, quiet, overlong };
 
+  static bool aligned(const char* p) noexcept {
+    return (reinterpret_cast<std::uintptr_t>(p) & 63) == 0;
+  }
+
+  // The scan from p, with every block load after the first on a 64-byte
+  // boundary: from a chunk that starts at an odd address (a read into the
+  // middle of a buffer, a --jobs block at a line start) each load would
+  // otherwise straddle two cache lines, which costs a tenth of the speed.
+  // The bytes up to the boundary take one unaligned load, of which only
+  // their bits are kept.
+  template <line_ending E, class K>
+  SANDLOG_FORCE_INLINE static scan_state aligned_start(const char* p, const char* end) noexcept {
+    scan_state st{p, p, 0, p, 0, nullptr};
+    const auto head = static_cast<unsigned>(-reinterpret_cast<std::uintptr_t>(p) & 63);
+    if (head != 0 && end - p >= 64) {
+      st.mask = K::template mask<E>(p) & ((std::uint64_t{1} << head) - 1);
+      st.block = p + head;
+    }
+    return st;
+  }
+
   // The hot loop: delivers each line that ends in the whole 64-byte blocks
   // from st.block on as a view and a sink call. It makes no call of its own,
   // so the compiler can keep the sink's state in registers, and stops at the
-  // last partial block (stop::end), after 128 bytes without a terminator
+  // last partial block (stop::end), after 256 bytes without a terminator
   // (stop::quiet, st.block past them) or at a line longer than max_line
   // (stop::overlong, st.p past its terminator).
   template <line_ending E, class K, class Sink>
@@ -717,9 +743,14 @@ class line_splitter {
       mask = K::template mask<E>(block);
       block += 64;
       if (E != line_ending::any && mask == 0 && end - block >= 64) {
-        base = block;
-        mask = K::template mask<E>(block);
-        block += 64;
+        // No terminator in 64 bytes. Up to three more are searched here:
+        // log lines of 100 to 250 bytes are common, and a call to memchr
+        // for their last bytes cost CRI decoding a sixth of its time.
+        for (int more = 0; more < 3 && mask == 0 && end - block >= 64; ++more) {
+          base = block;
+          mask = K::template mask<E>(block);
+          block += 64;
+        }
         if (mask == 0) {
           why = stop::quiet;
           goto out;
