@@ -799,6 +799,32 @@ TEST_CASE("chunks starting at every address modulo 64 give the reference lines")
   });
 }
 
+TEST_CASE("chunks of half a mebibyte and more (the prefetching loop) give the reference lines") {
+  std::mt19937 rng(31);
+  std::string s;
+  while (s.size() < (std::size_t{3} << 20)) {
+    s.append(rng() % 8 == 0 ? rng() % 700 : rng() % 160, 'x');
+    const auto t = rng() % 4;
+    s += t == 0 ? "\r\n" : t == 1 ? "\r" : "\n";
+  }
+  for_each_level([&](bool) {
+    for (line_ending e : all_endings) {
+      const line_options o{std::size_t{1} << 20, e, overflow::split};
+      const outcome want = reference_split(s, o);
+      for (std::size_t chunk : {std::size_t{512} << 10, (std::size_t{1} << 20) + 13, s.size()}) {
+        line_splitter sp(o);
+        outcome got;
+        auto sink = [&](const line& l) { got.lines.push_back({std::string(l.text), l.flags}); };
+        for (std::size_t at = 0; at < s.size(); at += chunk)
+          REQUIRE(sp.feed(std::string_view(s).substr(at, chunk), sink) == error::ok);
+        REQUIRE(sp.finish(sink) == error::ok);
+        INFO("chunk " << chunk << " ending " << int(e));
+        REQUIRE(got == want);
+      }
+    }
+  });
+}
+
 TEST_CASE("reset forgets the open line, a pending CR and the counters") {
   for (line_ending e : all_endings) {
     line_splitter sp({16, e, overflow::split});

@@ -1,4 +1,4 @@
-// sandlog: bit tricks shared by the SIMD and SWAR scanners.
+// sandlog: bit tricks and hints shared by the SIMD and SWAR scanners.
 #ifndef SANDLOG_DETAIL_BITS_HPP
 #define SANDLOG_DETAIL_BITS_HPP
 
@@ -17,6 +17,17 @@ SANDLOG_FORCE_INLINE unsigned lowest_bit(std::uint64_t mask) noexcept {
   unsigned i = 0;
   while ((mask & 1) == 0) mask >>= 1, ++i;
   return i;
+#endif
+}
+
+// A hint to load the cache line `ahead` bytes past p, which may lie past the
+// end of p's buffer: the address is formed as an integer and never read.
+SANDLOG_FORCE_INLINE void prefetch_ahead(const char* p, std::uintptr_t ahead) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+  __builtin_prefetch(reinterpret_cast<const void*>(reinterpret_cast<std::uintptr_t>(p) + ahead));
+#else
+  (void)p;
+  (void)ahead;
 #endif
 }
 
