@@ -51,18 +51,24 @@ awk 'BEGIN {
   }
   printf "2026-02-20T15:00:00Z stdout P an unfinished message at the end"
 }' >"$tmp/big.log"
-for args in "" "-o ndjson" "--no-join" "--since 2026-02-20T14:05:00Z --until 2026-02-20T14:07:00Z --stream stdout"; do
-  total=$((total + 1))
+# Each case runs with the default blocks (a few cuts) and with small ones
+# (SANDLOG_JOBS_BLOCK: hundreds of cuts, odd sizes), on 2, 3 and 4 threads,
+# so that blocks finish out of order and turns pass in every pattern.
+for args in "--strict" "" "-o ndjson" "--no-join" "--since 2026-02-20T14:05:00Z --until 2026-02-20T14:07:00Z --stream stdout"; do
   "$sandlog" $args "$tmp/big.log" >"$tmp/one" 2>"$tmp/one.err"
   rc1=$?
-  "$sandlog" --jobs 3 $args "$tmp/big.log" >"$tmp/three" 2>"$tmp/three.err"
-  rc3=$?
-  if ! cmp -s "$tmp/one" "$tmp/three" || ! cmp -s "$tmp/one.err" "$tmp/three.err" || [ $rc1 != $rc3 ]; then
-    echo "FAIL: --jobs 3 $args differs from one job (exit $rc1 vs $rc3)"
-    diff "$tmp/one.err" "$tmp/three.err" | head -5
-    cmp "$tmp/one" "$tmp/three"
-    failed=$((failed + 1))
-  fi
+  for run in "3" "2 65536" "3 12345" "4 4096"; do
+    set -- $run
+    total=$((total + 1))
+    SANDLOG_JOBS_BLOCK=${2:-} "$sandlog" --jobs "$1" $args "$tmp/big.log" >"$tmp/many" 2>"$tmp/many.err"
+    rcn=$?
+    if ! cmp -s "$tmp/one" "$tmp/many" || ! cmp -s "$tmp/one.err" "$tmp/many.err" || [ $rc1 != $rcn ]; then
+      echo "FAIL: --jobs $1 (blocks ${2:-default}) $args differs from one job (exit $rc1 vs $rcn)"
+      diff "$tmp/one.err" "$tmp/many.err" | head -5
+      cmp "$tmp/one" "$tmp/many"
+      failed=$((failed + 1))
+    fi
+  done
 done
 if [ "$(wc -l <"$tmp/one.err")" -ne 6 ]; then
   echo "FAIL: expected 6 malformed lines reported for big.log"

@@ -1,17 +1,23 @@
 // sandlog CLI: --jobs N — one regular file decoded on N threads.
 //
-// The file is mapped whole and cut into blocks of block_size bytes; a block
+// The file is mapped whole and cut into blocks of equal size; a block
 // owns the lines that start inside it, so every cut falls on a line boundary.
-// Workers take blocks in order and decode each straight from the mapping
-// into the output buffer of the block's slot (slots and their buffers are
-// reused, so nothing is copied in or allocated per block once warm); this
-// thread writes the buffers out in file order and reports each block's
-// malformed lines with their line numbers in the whole file.
+// N threads (this one among them) take blocks in file order and decode each
+// straight from the mapping. The output leaves in file order by turns: the
+// thread holding the next block's turn writes that block's output while it
+// decodes it, a piece at a time; a thread whose block is not yet next keeps
+// the output in its buffer until the turn comes to it. A buffer thus holds at
+// most one block's output, and on two threads about half of one, so it stays
+// in the core's cache.
 //
-// Partial CRI / Docker messages across a cut: a worker starts each block with
-// no message open. When the block before ended inside a message (rare: it
-// takes a line over 16 KiB cut right there), this thread decodes the block
-// again, carrying over the open messages, and uses that result instead, so
+// The turn holder alone writes the output, reports the block's malformed
+// lines with their line numbers in the whole file, adds up the stats and
+// moves the progress bar; handing the turn on publishes what it wrote.
+//
+// Partial CRI / Docker messages across a cut: a thread starts each block with
+// no message open. When its turn comes and the block before ended inside a
+// message (a `P` line right before the cut), it has written nothing of its
+// block yet; it decodes the block again, carrying the open messages over, so
 // the output is byte for byte what one thread gives.
 #ifndef SANDLOG_CLI_PARALLEL_HPP
 #define SANDLOG_CLI_PARALLEL_HPP
@@ -19,9 +25,11 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <condition_variable>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -37,21 +45,14 @@
 
 namespace sandlog_cli {
 
-inline constexpr std::uint64_t block_size = std::uint64_t{4} << 20;
-
-// One slot of the ring of blocks in flight; aligned so that two workers
-// filling neighbouring slots do not share a cache line.
-struct alignas(64) block {
-  enum class state : std::uint8_t { free, busy, done };
-  state st = state::free;
-  std::uint64_t index = 0;  // the block it holds, or (when free) the one it waits for
-  std::string_view bytes;  // the lines the block owns, in the mapping
-  out_buffer out;
-  std::vector<error_note> errors;
-  run_stats stats;
-  bool stopped = false;     // --strict stopped at a malformed line
-  std::unique_ptr<join_state> open_at_end;  // messages left open at its end
-};
+// Blocks are this big unless SANDLOG_JOBS_BLOCK (bytes, for tests) says
+// otherwise. Big enough that the per-block costs (a prefault call, a turn
+// handed on) vanish; small enough that a block's output, which a thread
+// waiting for its turn holds, stays in its core's cache.
+inline constexpr std::uint64_t default_block_size = std::uint64_t{4} << 20;
+// How much of a block is decoded between two looks at the turn; the turn
+// holder writes its output once it has this much.
+inline constexpr std::size_t piece_size = std::size_t{1} << 20;
 
 // pread(2) of exactly n bytes unless the file ends first; bytes read, or -1.
 inline ssize_t pread_full(int fd, char* p, std::size_t n, std::uint64_t at) {
@@ -76,19 +77,24 @@ inline std::uint64_t line_start(const char* file, std::uint64_t size, std::uint6
   return nl == nullptr ? size : static_cast<std::uint64_t>(static_cast<const char*>(nl) - file) + 1;
 }
 
-// The lines that start in [b * block_size, (b + 1) * block_size).
-inline std::string_view block_lines(const char* file, std::uint64_t size, std::uint64_t b) noexcept {
-  const std::uint64_t from = line_start(file, size, b * block_size);
-  const std::uint64_t to = line_start(file, size, (b + 1) * block_size);
-  return {file + from, static_cast<std::size_t>(to - from)};
+// The lines that start in [from, to): line starts at or after each end.
+inline std::string_view lines_between(const char* file, std::uint64_t size, std::uint64_t from,
+                                      std::uint64_t to) noexcept {
+  const std::uint64_t first = line_start(file, size, from);
+  const std::uint64_t last = line_start(file, size, to);
+  return {file + first, static_cast<std::size_t>(last - first)};
+}
+
+inline std::uint64_t page_size() noexcept {
+  const long page = sysconf(_SC_PAGESIZE);
+  return page > 0 ? static_cast<std::uint64_t>(page) : 4096;
 }
 
 // Asks the kernel to map a block's pages in one go (Linux 5.14+), which is
 // cheaper than taking a fault per page; a no-op where that is not known.
 inline void prefault(std::string_view bytes) noexcept {
 #ifdef MADV_POPULATE_READ
-  const long page = sysconf(_SC_PAGESIZE);
-  const std::uintptr_t mask = static_cast<std::uintptr_t>(page > 0 ? page : 4096) - 1;
+  const std::uintptr_t mask = static_cast<std::uintptr_t>(page_size()) - 1;
   const std::uintptr_t first = reinterpret_cast<std::uintptr_t>(bytes.data()) & ~mask;
   const std::uintptr_t last = reinterpret_cast<std::uintptr_t>(bytes.data() + bytes.size());
   if (last > first)
@@ -98,22 +104,145 @@ inline void prefault(std::string_view bytes) noexcept {
 #endif
 }
 
-// Decodes blk.bytes with `dec`, starting from the open messages in `carry`
-// (none when null); fills the block's output, errors, stats and end state.
-inline void decode_block(decoder& dec, sandlog::log_format format, block& blk,
-                         const join_state* carry) {
-  blk.out.clear();
-  dec.start(format, blk.out);
-  dec.stats() = {};
-  dec.state() = carry ? *carry : join_state{};
-  dec.feed(blk.bytes);
-  dec.finish(false);
-  blk.stats = dec.stats();
-  blk.errors.swap(dec.errors());
-  dec.errors().clear();
-  blk.stopped = dec.stopped();
-  blk.open_at_end.reset();
-  if (dec.state().any_open()) blk.open_at_end = std::make_unique<join_state>(dec.state());
+// What the threads of one --jobs run share.
+class block_run {
+ public:
+  block_run(const options& opt, const render_options& ro, const input_file& in,
+            sandlog::log_format format, const char* file, std::uint64_t block_size,
+            run_stats& total)
+      : opt_(opt), ro_(ro), in_(in), format_(format), file_(file), block_size_(block_size),
+        nblocks_((in.size + block_size - 1) / block_size), total_(total),
+        bar_(opt.progress, in.size) {}
+
+  // Takes blocks until none is left or the run stops.
+  void work() {
+    decoder dec(opt_, ro_);
+    out_buffer out;
+    for (;;) {
+      if (stop_.load(std::memory_order_relaxed)) return;
+      const std::uint64_t b = next_.fetch_add(1, std::memory_order_relaxed);
+      if (b >= nblocks_) return;
+      const std::string_view bytes =
+          lines_between(file_, in_.size, b * block_size_, (b + 1) * block_size_);
+      prefault(bytes);
+      if (!decode(dec, out, b, bytes)) return;
+    }
+  }
+
+  // After every thread is done: a message still open at the end of the
+  // file is delivered as one thread would (not after --strict stopped the
+  // run). Returns the exit status.
+  int finish() {
+    if (carry_ && !stop_.load(std::memory_order_relaxed)) {
+      decoder dec(opt_, ro_);
+      out_buffer out;
+      begin(dec, out, carry_.get());
+      dec.finish(true);
+      total_.add(dec.stats());
+      write(out);
+    }
+    return status_ == exit_ok && bad_ ? exit_malformed : status_;
+  }
+
+ private:
+  bool holds_turn(std::uint64_t b) const noexcept {
+    return turn_.load(std::memory_order_acquire) == b;
+  }
+
+  void begin(decoder& dec, out_buffer& out, const join_state* carry) {
+    out.clear();
+    dec.start(format_, out);
+    dec.stats() = {};
+    dec.errors().clear();
+    dec.state() = carry ? *carry : join_state{};
+  }
+
+  // Feeds the block a piece at a time; once the turn is here, writes the
+  // output as it comes. Stops early when the turn comes with messages
+  // carried over (the block must then be decoded again from its start) or
+  // with the run stopped.
+  void feed(decoder& dec, out_buffer& out, std::uint64_t b, std::string_view bytes, bool& turn) {
+    for (std::size_t at = 0; at < bytes.size() && !dec.stopped(); at += piece_size) {
+      dec.feed(bytes.substr(at, piece_size));
+      if (!turn && holds_turn(b)) {
+        turn = true;
+        if (carry_ || stop_.load(std::memory_order_relaxed)) return;
+      }
+      if (turn && out.size() >= piece_size) write(out);
+    }
+  }
+
+  // Decodes block b and, in its turn, writes it out and hands the turn on.
+  // False when the run stopped before the block's turn.
+  bool decode(decoder& dec, out_buffer& out, std::uint64_t b, std::string_view bytes) {
+    bool turn = false;
+    begin(dec, out, nullptr);
+    feed(dec, out, b, bytes, turn);
+    if (!turn) {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [&] { return holds_turn(b) || stop_.load(std::memory_order_relaxed); });
+      turn = true;
+    }
+    if (stop_.load(std::memory_order_relaxed)) return false;
+    if (carry_) {
+      begin(dec, out, carry_.get());
+      feed(dec, out, b, bytes, turn);
+    }
+    dec.finish(false);
+    write(out);
+    if (!dec.errors().empty()) {
+      bad_ = true;
+      report_errors(in_.name, dec.errors(), lines_before_);
+    }
+    lines_before_ += dec.stats().lines;
+    bytes_done_ += bytes.size();
+    total_.add(dec.stats());
+    bar_.update(bytes_done_);
+    carry_.reset();
+    if (dec.state().any_open()) carry_ = std::make_unique<join_state>(dec.state());
+    std::lock_guard<std::mutex> lock(mu_);
+    if (dec.stopped()) stop_.store(true, std::memory_order_relaxed);
+    turn_.store(b + 1, std::memory_order_release);
+    cv_.notify_all();
+    return true;
+  }
+
+  // In the turn: writes and empties the buffer; a failure stops the run.
+  void write(out_buffer& out) {
+    if (out.flush(1) || status_ != exit_ok) return;
+    io_error("standard output", errno);
+    status_ = exit_io;
+    stop_.store(true, std::memory_order_relaxed);
+  }
+
+  const options& opt_;
+  const render_options& ro_;
+  const input_file& in_;
+  const sandlog::log_format format_;
+  const char* const file_;
+  const std::uint64_t block_size_;
+  const std::uint64_t nblocks_;
+  std::atomic<std::uint64_t> next_{0};  // the next block to take
+  std::atomic<std::uint64_t> turn_{0};  // the block whose output goes next
+  std::atomic<bool> stop_{false};       // --strict stopped, or writing failed
+  std::mutex mu_;                       // with cv_: waiting for a turn
+  std::condition_variable cv_;
+  // Touched only by the turn holder.
+  std::unique_ptr<join_state> carry_;  // messages open where the last block ended
+  std::uint64_t lines_before_ = 0;
+  std::uint64_t bytes_done_ = 0;
+  run_stats& total_;
+  progress_bar bar_;
+  bool bad_ = false;
+  int status_ = exit_ok;
+};
+
+// The block size: default_block_size, or SANDLOG_JOBS_BLOCK (tests use
+// small blocks to cut small files in many places).
+inline std::uint64_t jobs_block_size() noexcept {
+  const char* env = std::getenv("SANDLOG_JOBS_BLOCK");
+  const std::uint64_t n = env ? std::strtoull(env, nullptr, 10) : 0;
+  return n != 0 ? n : default_block_size;
 }
 
 // Runs --jobs on one regular file. Returns the exit status, or -1 (having
@@ -126,93 +255,13 @@ inline int run_parallel(const options& opt, const render_options& ro, input_file
   void* const map = mmap(nullptr, map_len, PROT_READ, MAP_PRIVATE, in.fd, 0);
   if (map == MAP_FAILED) return -1;
   (void)madvise(map, map_len, MADV_SEQUENTIAL);
-  const char* const file = static_cast<const char*>(map);
-  const std::uint64_t nblocks = (in.size + block_size - 1) / block_size;
-  const unsigned workers = opt.jobs;
-  const std::size_t nslots = 2 * static_cast<std::size_t>(workers);
-  std::vector<block> slots(nslots);
-  for (std::size_t i = 0; i < nslots; ++i) slots[i].index = i;
-  std::mutex mu;
-  std::condition_variable cv;
-  std::uint64_t next = 0;
-  bool abort = false;
-
-  auto work = [&]() {
-    decoder dec(opt, ro);
-    for (;;) {
-      std::unique_lock<std::mutex> lock(mu);
-      if (abort || next >= nblocks) return;
-      const std::uint64_t b = next++;
-      block& blk = slots[b % nslots];
-      // Waits for this block's turn, not only a free slot: a worker that
-      // runs ahead could otherwise take the slot meant for an earlier block
-      // whose worker has not woken yet, and that block would never be done.
-      cv.wait(lock, [&] { return (blk.st == block::state::free && blk.index == b) || abort; });
-      if (abort) return;
-      blk.st = block::state::busy;
-      blk.index = b;
-      lock.unlock();
-      blk.bytes = block_lines(file, in.size, b);
-      prefault(blk.bytes);
-      decode_block(dec, format, blk, nullptr);
-      lock.lock();
-      blk.st = block::state::done;
-      cv.notify_all();
-    }
-  };
+  block_run run(opt, ro, in, format, static_cast<const char*>(map), jobs_block_size(), total);
   std::vector<std::thread> threads;
-  for (unsigned i = 0; i < workers; ++i) threads.emplace_back(work);
-
-  int status = exit_ok;
-  bool bad = false;
-  std::uint64_t lines_before = 0, bytes_done = 0;
-  std::unique_ptr<join_state> carry;
-  decoder redo(opt, ro);
-  progress_bar bar(opt.progress, in.size);
-  for (std::uint64_t b = 0; b < nblocks && status == exit_ok; ++b) {
-    block& blk = slots[b % nslots];
-    {
-      std::unique_lock<std::mutex> lock(mu);
-      cv.wait(lock, [&] { return blk.st == block::state::done && blk.index == b; });
-    }
-    if (carry) decode_block(redo, format, blk, carry.get());
-    carry = std::move(blk.open_at_end);
-    if (!blk.errors.empty()) {
-      bad = true;
-      report_errors(in.name, blk.errors, lines_before);
-    }
-    lines_before += blk.stats.lines;
-    bytes_done += blk.bytes.size();
-    total.add(blk.stats);
-    if (!blk.out.flush(1)) {
-      io_error("standard output", errno);
-      status = exit_io;
-    }
-    bar.update(bytes_done);
-    if (blk.stopped) break;
-    std::lock_guard<std::mutex> lock(mu);
-    blk.st = block::state::free;
-    blk.index = b + nslots;
-    cv.notify_all();
-  }
-  {
-    std::lock_guard<std::mutex> lock(mu);
-    abort = true;
-    cv.notify_all();
-  }
+  for (unsigned i = 1; i < opt.jobs; ++i) threads.emplace_back([&run] { run.work(); });
+  run.work();
   for (std::thread& t : threads) t.join();
-  if (carry && status == exit_ok) {
-    // The file ended inside a message: deliver it as one thread would.
-    out_buffer out;
-    redo.start(format, out);
-    redo.stats() = {};
-    redo.state() = std::move(*carry);
-    redo.finish(true);
-    total.add(redo.stats());
-    if (!out.flush(1)) io_error("standard output", errno), status = exit_io;
-  }
+  const int status = run.finish();
   munmap(map, map_len);
-  if (status == exit_ok && bad) status = exit_malformed;
   return status;
 }
 
