@@ -903,8 +903,16 @@ class line_splitter {
         // 256 bytes without a terminator: a long line. The C library's
         // memchr (vectorised, with the widest instructions the CPU has,
         // chosen at run time) crosses the rest of it faster than our blocks.
+        // The scan goes on from the '\n' it finds, aligned again.
         const void* t = std::memchr(st.block, '\n', static_cast<std::size_t>(end - st.block));
-        st.block = t == nullptr ? end : static_cast<const char*>(t);
+        if (t == nullptr) {
+          st.block = end;
+        } else {
+          const scan_state from = aligned_start<E, K>(static_cast<const char*>(t), end);
+          st.block = from.block;
+          st.base = from.base;
+          st.mask = from.mask;
+        }
       } else if (why == stop::overlong) {
         if (!take(st.start, st.n, true, 0, sink)) {
           stats_.lines += lines;

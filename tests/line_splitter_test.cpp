@@ -765,17 +765,18 @@ TEST_CASE("the lines after a spanning line's terminator, in the same 64-byte blo
 
 TEST_CASE("chunks starting at every address modulo 64 give the reference lines") {
   // The scan aligns its block loads on 64-byte boundaries after the first,
-  // whether the chunk starts a line or ends one that an earlier chunk
-  // began. Each chunk ends its heap block, so AddressSanitizer sees reads
-  // past it; the bytes before it in the block are not the chunk's.
+  // whether the chunk starts a line, ends one that an earlier chunk began,
+  // or goes on after a long line that memchr crossed. Each chunk ends its
+  // heap block, so AddressSanitizer sees reads past it; the bytes before it
+  // in the block are not the chunk's.
   std::mt19937 rng(29);
   for_each_level([&](bool) {
     for (line_ending e : all_endings) {
       const line_options o{std::size_t{1} << 20, e, overflow::split};
       for (std::size_t shift = 0; shift < 64; ++shift) {
         std::string s;
-        while (s.size() < 700) {
-          s.append(rng() % 90, 'x');
+        while (s.size() < 3000) {
+          s.append(rng() % 6 == 0 ? 200 + rng() % 500 : rng() % 90, 'x');
           const auto t = rng() % 3;
           s += t == 0 ? "\r\n" : t == 1 ? "\r" : "\n";
         }
@@ -784,7 +785,7 @@ TEST_CASE("chunks starting at every address modulo 64 give the reference lines")
         outcome got;
         auto sink = [&](const line& l) { got.lines.push_back({std::string(l.text), l.flags}); };
         for (std::size_t at = 0; at < s.size();) {
-          const std::size_t n = std::min<std::size_t>(s.size() - at, 40 + rng() % 200);
+          const std::size_t n = std::min<std::size_t>(s.size() - at, 40 + rng() % 1500);
           std::unique_ptr<char[]> block(new char[shift + n]);
           char* const chunk = block.get() + shift;
           std::memcpy(chunk, s.data() + at, n);

@@ -75,6 +75,26 @@ if [ "$(wc -l <"$tmp/one.err")" -ne 6 ]; then
   failed=$((failed + 1))
 fi
 
+# Output that cannot be written (/dev/full) ends every --jobs run with exit
+# 3, as with one thread: no thread may wait for ever for a turn that the
+# failing writer will not hand on. In raw4m.log the second 4 MiB block is
+# a few lines, so its thread is waiting when the first block's first write
+# fails (half the runs hung before that was fixed).
+awk 'BEGIN { for (i = 0; i < 43000; i++) printf "%099d\n", i }' >"$tmp/raw4m.log"
+if [ -w /dev/full ]; then
+  for run in "2 0 raw4m" "2 0 raw4m" "2 0 raw4m" "2 0 raw4m" "3 65536 big" "4 4096 big"; do
+    set -- $run
+    total=$((total + 1))
+    SANDLOG_JOBS_BLOCK=$2 timeout 60 "$sandlog" --jobs "$1" -o ndjson "$tmp/$3.log" \
+      >/dev/full 2>"$tmp/full.err"
+    rc=$?
+    if [ $rc != 3 ] || ! grep -q "standard output" "$tmp/full.err"; then
+      echo "FAIL: --jobs $1 (blocks $2) on $3.log writing to /dev/full: exit $rc, not 3"
+      failed=$((failed + 1))
+    fi
+  done
+fi
+
 # CRI lines sharing a whole second take a short path for raw output; it must
 # give what the full decoder gives (forced here with --tail, which the short
 # path does not serve) on every shape near the one it accepts.

@@ -25,14 +25,18 @@ inline int run_records(const options& opt) {
   if (opt.jobs > 1 && opt.files.size() == 1 && !opt.follow && !opt.tail && !opt.lifecycle_json) {
     input_file in;
     if (in.open(opt.files[0]) && in.regular) {
-      // The format comes from the head of the file, as with one thread.
-      std::string head(64 * 1024, '\0');
+      // The format comes from the head of the file: the bytes one thread
+      // reads first, which it takes as the whole file only when they end
+      // before 4 lines and before read_size.
+      std::string head(read_size, '\0');
       const ssize_t n = pread_full(in.fd, &head[0], head.size(), 0);
       if (n >= 0) {
         head.resize(static_cast<std::size_t>(n));
+        std::size_t lines = 0;
+        for (std::size_t i = 0; i < head.size() && lines < 4; ++i) lines += head[i] == '\n';
+        const bool whole = lines < 4 && head.size() < read_size;
         bool page = false;
-        const sandlog::log_format format =
-            opt.format ? *opt.format : detect(head, head.size() == in.size, page);
+        const sandlog::log_format format = opt.format ? *opt.format : detect(head, whole, page);
         if (!page) status = run_parallel(opt, ro, in, format, total);
       }
     }

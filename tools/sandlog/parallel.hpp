@@ -169,6 +169,7 @@ class block_run {
         if (carry_ || stop_.load(std::memory_order_relaxed)) return;
       }
       if (turn && out.size() >= piece_size) write(out);
+      if (turn && stop_.load(std::memory_order_relaxed)) return;  // the write failed
     }
   }
 
@@ -207,12 +208,15 @@ class block_run {
     return true;
   }
 
-  // In the turn: writes and empties the buffer; a failure stops the run.
+  // In the turn: writes and empties the buffer. A failure stops the run and
+  // wakes the threads waiting for a turn, which this one will not hand on.
   void write(out_buffer& out) {
     if (out.flush(1) || status_ != exit_ok) return;
     io_error("standard output", errno);
     status_ = exit_io;
+    std::lock_guard<std::mutex> lock(mu_);
     stop_.store(true, std::memory_order_relaxed);
+    cv_.notify_all();
   }
 
   const options& opt_;
@@ -238,11 +242,13 @@ class block_run {
 };
 
 // The block size: default_block_size, or SANDLOG_JOBS_BLOCK (tests use
-// small blocks to cut small files in many places).
+// small blocks to cut small files in many places), at most 1 TiB so that
+// block arithmetic cannot overflow.
 inline std::uint64_t jobs_block_size() noexcept {
   const char* env = std::getenv("SANDLOG_JOBS_BLOCK");
   const std::uint64_t n = env ? std::strtoull(env, nullptr, 10) : 0;
-  return n != 0 ? n : default_block_size;
+  const std::uint64_t most = std::uint64_t{1} << 40;
+  return n == 0 ? default_block_size : n < most ? n : most;
 }
 
 // Runs --jobs on one regular file. Returns the exit status, or -1 (having
