@@ -85,16 +85,12 @@ inline std::string_view lines_between(const char* file, std::uint64_t size, std:
   return {file + first, static_cast<std::size_t>(last - first)};
 }
 
-inline std::uint64_t page_size() noexcept {
-  const long page = sysconf(_SC_PAGESIZE);
-  return page > 0 ? static_cast<std::uint64_t>(page) : 4096;
-}
-
 // Asks the kernel to map a block's pages in one go (Linux 5.14+), which is
 // cheaper than taking a fault per page; a no-op where that is not known.
 inline void prefault(std::string_view bytes) noexcept {
 #ifdef MADV_POPULATE_READ
-  const std::uintptr_t mask = static_cast<std::uintptr_t>(page_size()) - 1;
+  const long page = sysconf(_SC_PAGESIZE);
+  const std::uintptr_t mask = static_cast<std::uintptr_t>(page > 0 ? page : 4096) - 1;
   const std::uintptr_t first = reinterpret_cast<std::uintptr_t>(bytes.data()) & ~mask;
   const std::uintptr_t last = reinterpret_cast<std::uintptr_t>(bytes.data() + bytes.size());
   if (last > first)
