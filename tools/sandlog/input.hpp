@@ -1,5 +1,6 @@
 // sandlog CLI: reading inputs — files or standard input in 1 MiB read(2)
-// chunks, format detection from the first lines, --follow, JSON pages.
+// chunks (regular files through mmap windows), --follow, JSON pages — into
+// the record reader.
 #ifndef SANDLOG_CLI_INPUT_HPP
 #define SANDLOG_CLI_INPUT_HPP
 
@@ -21,7 +22,8 @@
 #include <sandlog/json.hpp>
 #include <sandlog/record.hpp>
 
-#include "decoder.hpp"
+#include "records.hpp"
+
 #include "options.hpp"
 #include "out_buffer.hpp"
 #include "progress.hpp"
@@ -87,7 +89,8 @@ inline void io_error(std::string_view name, int err) {
 }
 
 // Whether a body starts like a JSON page: `{`, or `[` then `{` or `]` (a
-// bracketed line has a digit after its `[`).
+// bracketed line has a digit after its `[`). A first non-blank line that is
+// one whole Docker json-file object (it has "log" and no "logs") is not a page.
 inline bool looks_like_page(std::string_view body) noexcept {
   auto skip = [&](std::size_t i) {
     while (i < body.size() && (body[i] == ' ' || body[i] == '\t' || body[i] == '\n' || body[i] == '\r'))
@@ -96,44 +99,26 @@ inline bool looks_like_page(std::string_view body) noexcept {
   };
   const std::size_t i = skip(0);
   if (i == body.size()) return false;
-  if (body[i] == '{') return true;
+  if (body[i] == '{') {
+    const std::size_t nl = body.find('\n', i);
+    if (nl == std::string_view::npos) return true;
+    std::string_view first = body.substr(i, nl - i);
+    while (!first.empty() && (first.back() == '\r' || first.back() == ' ')) first.remove_suffix(1);
+    const bool docker_line = first.size() >= 2 && first.back() == '}' &&
+                             first.find("\"log\"") != std::string_view::npos &&
+                             first.find("\"logs\"") == std::string_view::npos;
+    return !docker_line;
+  }
   if (body[i] != '[') return false;
   const std::size_t j = skip(i + 1);
   return j == body.size() || body[j] == '{' || body[j] == ']';
 }
 
-// What the first bytes of an input are: a JSON page ("lifecycle-json", when
-// `page` is set) or a line format. A first line that is a whole Docker
-// json-file object means docker-json.
-inline sandlog::log_format detect(std::string_view head, bool at_eof, bool& page) {
-  const std::string_view first = head.substr(0, head.find('\n'));
-  if (sandlog::detect_format(first) == sandlog::log_format::docker_json &&
-      first.find("\"log\"") != std::string_view::npos &&
-      first.find("\"logs\"") == std::string_view::npos) {
-    page = false;
-    return sandlog::log_format::docker_json;
-  }
-  page = looks_like_page(head);
-  if (page) return sandlog::log_format::raw;
-  sandlog::format_detector det;
-  std::size_t at = 0;
-  while (at < head.size() && !det.settled()) {
-    const std::size_t end = head.find('\n', at);
-    if (end == std::string_view::npos) {
-      if (at_eof) det.add(head.substr(at));
-      break;
-    }
-    std::string_view ln = head.substr(at, end - at);
-    if (!ln.empty() && ln.back() == '\r') ln.remove_suffix(1);
-    det.add(ln);
-    at = end + 1;
-  }
-  return det.format();
-}
-
 // Reads a whole JSON page (bounded by the decoder's document limit) and
-// feeds its entries to dec. Returns false on an I/O error.
-inline bool read_page(input_file& in, std::string& body, decoder& dec, bool& bad) {
+// hands its entries to the reader as records without a stream. Returns
+// false on an I/O error.
+inline bool read_page(input_file& in, std::string& body, reader& rd, record_sink& sink,
+                      bool& bad) {
   char buf[1 << 16];
   for (;;) {
     const ssize_t r = read_some(in.fd, buf, sizeof buf);
@@ -142,29 +127,32 @@ inline bool read_page(input_file& in, std::string& body, decoder& dec, bool& bad
     body.append(buf, static_cast<std::size_t>(r));
     if (body.size() > (std::size_t{64} << 20)) break;  // the decoder reports json_too_large
   }
-  dec.stats().bytes += body.size();
   sandlog::event_decoder json;
-  const sandlog::json_result res =
-      json.decode_page(body, [&](const sandlog::log_entry& e) { dec.take_entry(e); });
+  const sandlog::json_result res = json.decode_page(body, [&](const sandlog::log_entry& e) {
+    sandlog::log_record r;
+    r.time = e.time;
+    r.has_time = true;
+    r.message = e.line;
+    rd.add(r, {}, sink);
+  });
   if (!res) {
     const std::string_view msg = sandlog::to_string(res.ec);
     std::fprintf(stderr, "sandlog: %s: entry %zu%s%.*s: %.*s\n", in.name.c_str(), res.entries + 1,
                  res.field.empty() ? "" : " field ", static_cast<int>(res.field.size()),
                  res.field.data(), static_cast<int>(msg.size()), msg.data());
-    ++dec.stats().malformed[static_cast<std::size_t>(res.ec)];
     bad = true;
   }
   return true;
 }
 
-// Feeds [offset, size) of a regular file to dec through mmap windows.
-// Returns false when writing the output failed (status says so).
-inline bool map_rest(input_file& in, std::uint64_t offset, decoder& dec, out_buffer& out,
-                     progress_bar& bar, bool& bad, int& status) {
+// Feeds [offset, size) of a regular file to the reader through mmap
+// windows. Returns false when writing the output failed (status says so).
+inline bool map_rest(input_file& in, std::uint64_t offset, reader& rd, record_sink& sink,
+                     out_buffer& out, progress_bar& bar, int& status) {
   constexpr std::uint64_t window = std::uint64_t{64} << 20;
   const long page = sysconf(_SC_PAGESIZE);
   const std::uint64_t mask = static_cast<std::uint64_t>(page > 0 ? page : 4096) - 1;
-  while (offset < in.size && !dec.stopped()) {
+  while (offset < in.size && rd.stopped() == sandlog::error::ok) {
     const std::uint64_t base = offset & ~mask;
     const std::uint64_t len = in.size - base < window ? in.size - base : window;
     void* m = mmap(nullptr, static_cast<std::size_t>(len), PROT_READ, MAP_PRIVATE | MAP_POPULATE,
@@ -176,14 +164,10 @@ inline bool map_rest(input_file& in, std::uint64_t offset, decoder& dec, out_buf
     }
     const char* p = static_cast<const char*>(m) + (offset - base);
     const char* end = static_cast<const char*>(m) + len;
-    while (p != end && !dec.stopped()) {
+    while (p != end && rd.stopped() == sandlog::error::ok) {
       const std::size_t n = static_cast<std::size_t>(end - p) < read_size ? static_cast<std::size_t>(end - p) : read_size;
-      dec.feed({p, n});
+      rd.feed({p, n}, sink);
       p += n;
-      if (!dec.errors().empty()) {
-        bad = true;
-        report_errors(in.name, dec.errors());
-      }
       if (out.full() && !out.flush(1)) {
         munmap(m, static_cast<std::size_t>(len));
         io_error("standard output", errno);
@@ -198,10 +182,16 @@ inline bool map_rest(input_file& in, std::uint64_t offset, decoder& dec, out_buf
   return true;
 }
 
-// Decodes every input in order on this thread. Returns the exit status.
+// Reads every input in order on this thread, through one reader: each input
+// is detected afresh, its unfinished messages end with it, and --tail keeps
+// the last records of them all. Returns the exit status.
 inline int run_sequential(const options& opt, const render_options& ro, run_stats& total) {
-  decoder dec(opt, ro);
+  reader rd(reader_opts(opt, ro, opt.format));
+  record_fields fields(opt);
+  fields.attach(rd);
   out_buffer out;
+  error_reporter rep;
+  record_sink sink{&out, &ro, &fields, {&rep, nullptr, stdout_is_stderr() ? &out : nullptr, opt.strict}};
   std::unique_ptr<char[]> buf(new char[read_size]);
   int status = exit_ok;
   bool bad = false;
@@ -212,45 +202,33 @@ inline int run_sequential(const options& opt, const render_options& ro, run_stat
     status = exit_io;
     return false;
   };
+  auto stopped = [&] { return rd.stopped() != sandlog::error::ok; };
   for (const std::string& path : opt.files) {
+    if (stopped()) break;
     input_file in;
     if (!in.open(path)) {
       io_error(path, errno);
       status = exit_io;
       continue;
     }
-    // The first bytes decide the format: at least 4 lines if a regular file
-    // has them; from a pipe, what the first read brings.
+    rep = error_reporter(in.name);
+    // The first read tells a JSON page from lines; the reader detects the
+    // line format itself.
     std::size_t have = 0;
     bool eof = false;
-    for (;;) {
-      const ssize_t r = read_some(in.fd, buf.get() + have, read_size - have);
-      if (r < 0) {
-        io_error(in.name, errno);
-        status = exit_io;
-        eof = true;
-        break;
-      }
-      if (r == 0) {
-        eof = true;
-        break;
-      }
-      have += static_cast<std::size_t>(r);
-      std::size_t lines = 0;
-      for (std::size_t i = 0; i < have && lines < 4; ++i) lines += buf[i] == '\n';
-      if (!in.regular || lines >= 4 || have == read_size) break;
+    const ssize_t first = read_some(in.fd, buf.get(), read_size);
+    if (first < 0) {
+      io_error(in.name, errno);
+      status = exit_io;
+      continue;
     }
-    bool page = opt.lifecycle_json;
-    sandlog::log_format format = sandlog::log_format::raw;
-    if (opt.format) {
-      format = *opt.format;
-    } else if (!page) {
-      format = detect({buf.get(), have}, eof, page);
-    }
-    dec.start(format, out);
+    have = static_cast<std::size_t>(first);
+    eof = first == 0;
+    const bool page = opt.lifecycle_json || (!opt.format && looks_like_page({buf.get(), have}));
     if (page) {
       std::string body(buf.get(), have);
-      if (!read_page(in, body, dec, bad)) status = exit_io;
+      if (!read_page(in, body, rd, sink, bad)) status = exit_io;
+      rd.end_input(sink);
       continue;
     }
     progress_bar bar(opt.progress && !opt.follow && in.regular, in.size);
@@ -258,28 +236,32 @@ inline int run_sequential(const options& opt, const render_options& ro, run_stat
     if (!opt.follow && in.regular && !eof && in.size > have) {
       // A regular file read to its end: map it in windows instead of copying
       // it through read(2) (a fifth of the time at 1 GB/s).
-      dec.feed({buf.get(), have});
-      if (!map_rest(in, offset, dec, out, bar, bad, status)) return status;
+      rd.feed({buf.get(), have}, sink);
+      if (!map_rest(in, offset, rd, sink, out, bar, status)) return status;
       have = 0;
       eof = true;
     }
     bool tail_done = false;
     for (;;) {
       if (have != 0) {
-        dec.feed({buf.get(), have});
-        if (!dec.errors().empty()) {
-          bad = true;
-          report_errors(in.name, dec.errors());
+        rd.feed({buf.get(), have}, sink);
+        if (stopped()) break;
+        // An input with nothing more to read right now (a short read from a
+        // pipe or a terminal): what is complete goes out before the next
+        // read blocks.
+        if (!in.regular && have < read_size) {
+          rd.flush(sink);
+          if (!flush()) return status;
         }
-        if (dec.stopped()) break;
         if (out.full() && !flush()) return status;
         bar.update(offset);
       }
       if (eof) {
         if (!opt.follow || !in.regular || stop_requested) break;
         // Following: print what --tail kept, then wait for the file to grow.
+        rd.flush(sink);
         if (!tail_done) {
-          dec.flush_tail();
+          rd.release_tail(sink);
           tail_done = true;
         }
         if (!flush()) return status;
@@ -306,18 +288,21 @@ inline int run_sequential(const options& opt, const render_options& ro, run_stat
       offset += have;
       eof = r == 0;
       if (opt.follow && !in.regular && eof) break;  // a pipe's writer closed it
-      if (opt.follow && have != 0 && have < read_size && !flush()) return status;
     }
-    dec.finish();
-    if (!dec.errors().empty()) {
-      bad = true;
-      report_errors(in.name, dec.errors());
-    }
-    if (dec.stopped()) break;
+    rd.end_input(sink);
+    rd.end_messages(sink);
+    if (rep.total() != 0) bad = true;
+    rep.finish();
+    total.add(rd.stats());
+    rd.reset_counts();
+    rd.redetect();
   }
-  dec.flush_tail();
+  rd.release_tail(sink);
+  if (rd.stats().tail_short != 0)
+    std::fprintf(stderr, "sandlog: --tail: %llu fewer records kept (64 MiB bound)\n",
+                 static_cast<unsigned long long>(rd.stats().tail_short));
   flush();
-  total.add(dec.stats());
+  total.add(rd.stats());
   if (status == exit_ok && bad) status = exit_malformed;
   return status;
 }

@@ -159,7 +159,10 @@ inline int run_lifecycle(const options& opt) {
       sandlog::log_record rec;
       const sandlog::parse_result pr = sandlog::parse_record(ln, fmt, rec);
       if (!pr) {
-        notes.push_back({line_no, pr.ec});
+        error_note n;
+        n.line = line_no;
+        n.ec = pr.ec;
+        notes.push_back(n);
         if (opt.strict) break;
         continue;
       }

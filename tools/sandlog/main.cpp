@@ -2,15 +2,25 @@
 // `sandlog --help` and docs/cli.md describe it.
 #include <string>
 
-#include "decoder.hpp"
 #include "input.hpp"
 #include "lifecycle_audit.hpp"
 #include "options.hpp"
 #include "parallel.hpp"
 #include "progress.hpp"
+#include "records.hpp"
 #include "report.hpp"
 
 namespace sandlog_cli {
+
+// The format a reader decides on the head of a file (`size` bytes in all).
+inline sandlog::log_format detect_head(std::string_view head, std::uint64_t size) {
+  reader probe;
+  auto ignore = [](const sandlog::read_record&) {};
+  if (head.size() < size) head = head.substr(0, head.rfind('\n') + 1);  // whole lines only
+  probe.feed(head, ignore);
+  probe.end_input(ignore);
+  return probe.format();
+}
 
 // --jobs applies to one regular file read to its end, without --tail (which
 // needs the records in order through one buffer); otherwise one thread.
@@ -25,19 +35,15 @@ inline int run_records(const options& opt) {
   if (opt.jobs > 1 && opt.files.size() == 1 && !opt.follow && !opt.tail && !opt.lifecycle_json) {
     input_file in;
     if (in.open(opt.files[0]) && in.regular) {
-      // The format comes from the head of the file: the bytes one thread
-      // reads first, which it takes as the whole file only when they end
-      // before 4 lines and before read_size.
+      // The format comes from the head of the file, as one reader would
+      // decide it: its first complete lines.
       std::string head(read_size, '\0');
       const ssize_t n = pread_full(in.fd, &head[0], head.size(), 0);
       if (n >= 0) {
         head.resize(static_cast<std::size_t>(n));
-        std::size_t lines = 0;
-        for (std::size_t i = 0; i < head.size() && lines < 4; ++i) lines += head[i] == '\n';
-        const bool whole = lines < 4 && head.size() < read_size;
-        bool page = false;
-        const sandlog::log_format format = opt.format ? *opt.format : detect(head, whole, page);
-        if (!page) status = run_parallel(opt, ro, in, format, total);
+        std::optional<sandlog::log_format> format = opt.format;
+        if (!format && !looks_like_page(head)) format = detect_head(head, in.size);
+        if (format) status = run_parallel(opt, ro, in, *format, total);
       }
     }
   }

@@ -14,11 +14,12 @@
 // lines with their line numbers in the whole file, adds up the stats and
 // moves the progress bar; handing the turn on publishes what it wrote.
 //
-// Partial CRI / Docker messages across a cut: a thread starts each block with
-// no message open. When its turn comes and the block before ended inside a
-// message (a `P` line right before the cut), it has written nothing of its
-// block yet; it decodes the block again, carrying the open messages over, so
-// the output is byte for byte what one thread gives.
+// Each thread has its own record reader, given the format detected from the
+// head of the file. Partial CRI / Docker messages across a cut: a thread
+// starts each block with no message open. When its turn comes and the block
+// before ended inside a message (a `P` line right before the cut), it has
+// written nothing of its block yet; it decodes the block again, continuing
+// the open messages, so the output is byte for byte what one thread gives.
 #ifndef SANDLOG_CLI_PARALLEL_HPP
 #define SANDLOG_CLI_PARALLEL_HPP
 
@@ -36,10 +37,10 @@
 #include <thread>
 #include <vector>
 
-#include "decoder.hpp"
 #include "input.hpp"
 #include "options.hpp"
 #include "out_buffer.hpp"
+#include "records.hpp"
 #include "progress.hpp"
 #include "report.hpp"
 
@@ -107,13 +108,12 @@ class block_run {
             sandlog::log_format format, const char* file, std::uint64_t block_size,
             run_stats& total)
       : opt_(opt), ro_(ro), in_(in), format_(format), file_(file), block_size_(block_size),
-        nblocks_((in.size + block_size - 1) / block_size), total_(total),
-        bar_(opt.progress, in.size) {}
+        nblocks_((in.size + block_size - 1) / block_size), carry_(reader_opts(opt, ro, format)),
+        rep_(in.name), total_(total), bar_(opt.progress, in.size) {}
 
   // Takes blocks until none is left or the run stops.
   void work() {
-    decoder dec(opt_, ro_);
-    out_buffer out;
+    worker w(opt_, ro_, format_);
     for (;;) {
       if (stop_.load(std::memory_order_relaxed)) return;
       const std::uint64_t b = next_.fetch_add(1, std::memory_order_relaxed);
@@ -121,7 +121,7 @@ class block_run {
       const std::string_view bytes =
           lines_between(file_, in_.size, b * block_size_, (b + 1) * block_size_);
       prefault(bytes);
-      if (!decode(dec, out, b, bytes)) return;
+      if (!decode(w, b, bytes)) return;
     }
   }
 
@@ -129,76 +129,95 @@ class block_run {
   // file is delivered as one thread would (not after --strict stopped the
   // run). Returns the exit status.
   int finish() {
-    if (carry_ && !stop_.load(std::memory_order_relaxed)) {
-      decoder dec(opt_, ro_);
-      out_buffer out;
-      begin(dec, out, carry_.get());
-      dec.finish(true);
-      total_.add(dec.stats());
-      write(out);
+    if (carried_ && !stop_.load(std::memory_order_relaxed)) {
+      worker w(opt_, ro_, format_);
+      w.out.clear();
+      carry_.end_messages(w.sink);
+      total_.add(carry_.stats());
+      write(w.out);
     }
+    rep_.finish();
     return status_ == exit_ok && bad_ ? exit_malformed : status_;
   }
 
  private:
+  // One thread's reader, output and notes.
+  struct worker {
+    worker(const options& opt, const render_options& ro, sandlog::log_format format)
+        : rd(reader_opts(opt, ro, format)), fields(opt),
+          sink{&out, &ro, &fields, {nullptr, &notes, nullptr, opt.strict}} {
+      fields.attach(rd);
+    }
+    reader rd;
+    out_buffer out;
+    record_fields fields;
+    std::vector<error_note> notes;
+    record_sink sink;
+  };
+
   bool holds_turn(std::uint64_t b) const noexcept {
     return turn_.load(std::memory_order_acquire) == b;
   }
 
-  void begin(decoder& dec, out_buffer& out, const join_state* carry) {
-    out.clear();
-    dec.start(format_, out);
-    dec.stats() = {};
-    dec.errors().clear();
-    dec.state() = carry ? *carry : join_state{};
+  // Starts block b's decoding over, continuing the messages carried over
+  // from the block before when `carried`.
+  void begin(worker& w, bool carried) {
+    w.out.clear();
+    w.notes.clear();
+    w.rd.reset();
+    if (carried) w.rd.continue_messages(carry_);
   }
 
   // Feeds the block a piece at a time; once the turn is here, writes the
   // output as it comes. Stops early when the turn comes with messages
   // carried over (the block must then be decoded again from its start) or
   // with the run stopped.
-  void feed(decoder& dec, out_buffer& out, std::uint64_t b, std::string_view bytes, bool& turn) {
-    for (std::size_t at = 0; at < bytes.size() && !dec.stopped(); at += piece_size) {
-      dec.feed(bytes.substr(at, piece_size));
+  void feed(worker& w, std::uint64_t b, std::string_view bytes, bool& turn) {
+    for (std::size_t at = 0; at < bytes.size() && w.rd.stopped() == sandlog::error::ok;
+         at += piece_size) {
+      w.rd.feed(bytes.substr(at, piece_size), w.sink);
       if (!turn && holds_turn(b)) {
         turn = true;
-        if (carry_ || stop_.load(std::memory_order_relaxed)) return;
+        if (carried_ || stop_.load(std::memory_order_relaxed)) return;
       }
-      if (turn && out.size() >= piece_size) write(out);
+      if (turn && w.out.size() >= piece_size) write(w.out);
       if (turn && stop_.load(std::memory_order_relaxed)) return;  // the write failed
     }
   }
 
   // Decodes block b and, in its turn, writes it out and hands the turn on.
   // False when the run stopped before the block's turn.
-  bool decode(decoder& dec, out_buffer& out, std::uint64_t b, std::string_view bytes) {
+  bool decode(worker& w, std::uint64_t b, std::string_view bytes) {
     bool turn = false;
-    begin(dec, out, nullptr);
-    feed(dec, out, b, bytes, turn);
+    begin(w, false);
+    feed(w, b, bytes, turn);
     if (!turn) {
       std::unique_lock<std::mutex> lock(mu_);
       cv_.wait(lock, [&] { return holds_turn(b) || stop_.load(std::memory_order_relaxed); });
       turn = true;
     }
     if (stop_.load(std::memory_order_relaxed)) return false;
-    if (carry_) {
-      begin(dec, out, carry_.get());
-      feed(dec, out, b, bytes, turn);
+    if (carried_) {
+      begin(w, true);
+      feed(w, b, bytes, turn);
     }
-    dec.finish(false);
-    write(out);
-    if (!dec.errors().empty()) {
+    w.rd.end_input(w.sink);
+    write(w.out);
+    if (!w.notes.empty()) {
       bad_ = true;
-      report_errors(in_.name, dec.errors(), lines_before_);
+      report_errors(rep_, w.notes, lines_before_);
     }
-    lines_before_ += dec.stats().lines;
+    lines_before_ += w.rd.stats().lines;
     bytes_done_ += bytes.size();
-    total_.add(dec.stats());
+    total_.add(w.rd.stats());
     bar_.update(bytes_done_);
-    carry_.reset();
-    if (dec.state().any_open()) carry_ = std::make_unique<join_state>(dec.state());
+    carried_ = w.rd.has_open_message();
+    if (carried_) {
+      carry_.reset();
+      carry_.continue_messages(w.rd);
+    }
     std::lock_guard<std::mutex> lock(mu_);
-    if (dec.stopped()) stop_.store(true, std::memory_order_relaxed);
+    if (w.rd.stopped() != sandlog::error::ok) stop_.store(true, std::memory_order_relaxed);
     turn_.store(b + 1, std::memory_order_release);
     cv_.notify_all();
     return true;
@@ -228,7 +247,9 @@ class block_run {
   std::mutex mu_;                       // with cv_: waiting for a turn
   std::condition_variable cv_;
   // Touched only by the turn holder.
-  std::unique_ptr<join_state> carry_;  // messages open where the last block ended
+  reader carry_;          // the messages open where the last block ended
+  bool carried_ = false;  // whether there are any
+  error_reporter rep_;
   std::uint64_t lines_before_ = 0;
   std::uint64_t bytes_done_ = 0;
   run_stats& total_;

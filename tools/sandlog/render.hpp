@@ -5,6 +5,7 @@
 #include <cstring>
 #include <string_view>
 
+#include <sandlog/reader.hpp>
 #include <sandlog/record.hpp>
 #include <sandlog/timestamp.hpp>
 
@@ -32,13 +33,12 @@ struct render_options {
   bool utc = false;
 };
 
-// Appends the time of r: its text as written (`written`, when not empty and
+// Appends the time of r: its text as written (when the reader kept it and
 // not --utc), else formatted (--utc: UTC with 9 fraction digits, so the
 // column has a fixed width and sorts as text; otherwise in the offset it was
 // written in, shortest fraction, as Docker writes it).
-inline void append_time(out_buffer& out, const sandlog::log_record& r, std::string_view written,
-                        const render_options& ro) {
-  if (!ro.utc && !written.empty()) return out.append(written);
+inline void append_time(out_buffer& out, const sandlog::read_record& r, const render_options& ro) {
+  if (!ro.utc && !r.time_text.empty()) return out.append(r.time_text);
   sandlog::format_options fo;
   fo.fraction = ro.utc ? sandlog::fraction_digits::nano : sandlog::fraction_digits::shortest;
   fo.offset = ro.utc ? sandlog::zone::utc : sandlog::zone::stored;
@@ -47,22 +47,21 @@ inline void append_time(out_buffer& out, const sandlog::log_record& r, std::stri
   if (end != nullptr) out.commit(end);
 }
 
-// Appends r as one '\n'-terminated line in the chosen mode. `written` is the
-// timestamp's text in the input (empty when not available); `fields`, when
+// Appends r as one '\n'-terminated line in the chosen mode. `fields`, when
 // not null, holds r's message's fields for ndjson's `fields` member.
-inline void render(out_buffer& out, const sandlog::log_record& r, std::string_view written,
-                   const render_options& ro, const message_fields* fields = nullptr) {
+inline void render(out_buffer& out, const sandlog::read_record& r, const render_options& ro,
+                   const message_fields* fields = nullptr) {
   const bool time = ro.timestamps && r.has_time;
   switch (ro.mode) {
     case output_mode::raw:
       if (time) {
-        append_time(out, r, written, ro);
+        append_time(out, r, ro);
         out.push(' ');
       }
       break;
     case output_mode::text:
       if (time) {
-        append_time(out, r, written, ro);
+        append_time(out, r, ro);
         out.push(' ');
       }
       if (r.stream != sandlog::stream_kind::unknown) {
@@ -75,7 +74,7 @@ inline void render(out_buffer& out, const sandlog::log_record& r, std::string_vi
       if (ro.timestamps) {
         if (r.has_time) {
           out.append("\"time\":\"");
-          append_time(out, r, written, ro);
+          append_time(out, r, ro);
           out.append("\",");
         } else {
           out.append("\"time\":null,");
