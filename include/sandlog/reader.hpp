@@ -268,11 +268,13 @@ class basic_record_reader {
         parser_(log_format::raw, options_.time) {
     if (options_.tail) tail_.emplace(*options_.tail, options_.tail_bytes);
     start_format();
+    refresh();
   }
 
   void set_filter(record_filter f, void* context) noexcept {
     filter_ = f;
     filter_context_ = context;
+    refresh();
   }
 
   // ---- push style ----
@@ -299,8 +301,10 @@ class basic_record_reader {
     if (stop_ == error::ok) splitter_.finish([&](const line& l) { on_line(l, sink); });
     // The input's lines keep their numbers: detection decides on them now.
     if (stop_ == error::ok && !stats_.decided && !held_lines_.empty()) decide(sink);
+    lines_before_ += line_no_;
     line_no_ = 0;
     in_piece_ = skip_piece_ = false;
+    refresh();
     return stop_;
   }
 
@@ -332,6 +336,7 @@ class basic_record_reader {
       current_ = nullptr;
       joiner_.finish([&](const joined_record& j) { joined(j, sink); });
       open_ = {};
+      any_open_ = false;
     }
     return stop_;
   }
@@ -344,6 +349,7 @@ class basic_record_reader {
     stats_.votes = {};
     stats_.voters = 0;
     in_held_piece_ = false;
+    refresh();
   }
 
   // Takes a record decoded elsewhere (an entry of a JSON page, a frame of an
@@ -356,7 +362,11 @@ class basic_record_reader {
     static_cast<log_record&>(r) = rec;
     r.time_text = time_text;
     r.line = ++line_no_;
-    ++stats_.lines;
+    if (r.message.size() > options_.max_line && !any_open_) {
+      current_ = &r;  // too long to pass straight on: the joiner cuts it
+      joiner_.add(r, [&](const joined_record& j) { joined(j, sink); });
+      return stop_;
+    }
     take(r, sink);
     return stop_;
   }
@@ -368,6 +378,7 @@ class basic_record_reader {
     if (!tail_) return stop_;
     detail::record_tail held = std::move(*tail_);
     tail_.reset();
+    refresh();
     held.drain([&](const read_record& r) {
       if (stop_ == error::ok) deliver(r, sink);
     });
@@ -415,14 +426,20 @@ class basic_record_reader {
   }
 
   // ---- state ----
-  const reader_stats& stats() const noexcept { return stats_; }
+  const reader_stats& stats() const noexcept {
+    // Two counters are kept out of the line loop and added up here.
+    stats_.lines = lines_before_ + line_no_;
+    for (std::size_t i = 0; i < 3; ++i) stats_.by_stream[i] = delivered_[i];
+    stats_.records = delivered_[0] + delivered_[1] + delivered_[2];
+    return stats_;
+  }
   const reader_options& options() const noexcept { return options_; }
   // The format in use (raw until decided).
   log_format format() const noexcept { return stats_.format; }
   // error::ok, or what stopped the reader (a sink's error).
   error stopped() const noexcept { return stop_; }
   // Whether a message is waiting for its final fragment.
-  bool has_open_message() const noexcept { return open_[0] || open_[1] || open_[2]; }
+  bool has_open_message() const noexcept { return any_open_; }
   // Bytes held: the open line, open messages, lines waiting for detection,
   // the tail.
   std::size_t buffered() const noexcept {
@@ -439,6 +456,8 @@ class basic_record_reader {
     fresh.votes = stats_.votes;
     fresh.voters = stats_.voters;
     stats_ = fresh;
+    lines_before_ = line_no_ = 0;
+    delivered_ = {};
   }
 
   // Takes over the messages `other` has open, as if this reader had read
@@ -447,6 +466,7 @@ class basic_record_reader {
   void continue_messages(const basic_record_reader& other) {
     joiner_ = other.joiner_;
     open_ = other.open_;
+    any_open_ = other.any_open_;
     first_time_ = other.first_time_;
     first_line_ = other.first_line_;
   }
@@ -457,15 +477,19 @@ class basic_record_reader {
     splitter_.reset();
     joiner_.reset();
     open_ = {};
+    any_open_ = false;
     held_.clear();
     held_lines_.clear();
     stats_ = {};
     stop_ = error::ok;
     line_no_ = 0;
     in_piece_ = skip_piece_ = pull_end_ = in_held_piece_ = false;
+    lines_before_ = 0;
+    delivered_ = {};
     queue_.clear();
     if (options_.tail) tail_.emplace(*options_.tail, options_.tail_bytes);
     start_format();
+    refresh();
   }
 
  private:
@@ -485,6 +509,14 @@ class basic_record_reader {
     stats_.format = f;
     stats_.decided = true;
     parser_ = record_parser(f, options_.time);
+    refresh();
+  }
+  // hot_: a line may take the common path (format decided, no piece of an
+  // overlong line under way, not stopped); extra_: a record filter or a
+  // tail is set. One test each in the line loop instead of three.
+  void refresh() noexcept {
+    hot_ = stats_.decided && !in_piece_ && stop_ == error::ok;
+    extra_ = filter_ != nullptr || tail_.has_value();
   }
   std::uint32_t voters() const noexcept { return stats_.voters; }
 
@@ -496,7 +528,9 @@ class basic_record_reader {
 
   template <class Sink>
   SANDLOG_FORCE_INLINE void on_line(const line& l, Sink& sink) {
-    if (SANDLOG_UNLIKELY(!stats_.decided)) return hold(l, sink);
+    if (SANDLOG_LIKELY(hot_)) return take_line(l.text, l.flags, sink);
+    if (stop_ != error::ok) return;
+    if (!stats_.decided) return hold(l, sink);
     take_line(l.text, l.flags, sink);
   }
 
@@ -504,8 +538,9 @@ class basic_record_reader {
   void hold(const line& l, Sink& sink) {
     held_lines_.push_back({held_.size(), l.text.size(), l.flags});
     held_.append(l.text.data(), l.text.size());
-    // Only whole lines vote (a piece of an overlong line is not a sample).
-    if (!l.text.empty() && !in_held_piece_ && !l.is_continued()) vote(l.text);
+    // A line votes once: whole, or by its first piece (which holds its
+    // envelope) when it is longer than max_line.
+    if (!l.text.empty() && !in_held_piece_) vote(l.text);
     in_held_piece_ = l.is_continued();
     if (voters() >= options_.detect_lines || held_.size() >= options_.detect_bytes) decide(sink);
   }
@@ -543,11 +578,15 @@ class basic_record_reader {
   // ---- one line ----
   template <class Sink>
   SANDLOG_FORCE_INLINE void take_line(std::string_view text, std::uint8_t flags, Sink& sink) {
-    if (SANDLOG_UNLIKELY(stop_ != error::ok)) return;
-    if (SANDLOG_UNLIKELY(in_piece_)) return take_piece(text, flags, sink);
-    in_piece_ = (flags & line::continued) != 0;
+    if (SANDLOG_UNLIKELY(!hot_)) {
+      if (stop_ != error::ok) return;
+      if (in_piece_) return take_piece(text, flags, sink);
+    }
+    if (SANDLOG_UNLIKELY((flags & line::continued) != 0)) {
+      in_piece_ = true;
+      refresh();
+    }
     ++line_no_;
-    ++stats_.lines;
     read_record r;
     const log_format f = stats_.format;
     if (f == log_format::docker_json) {
@@ -577,6 +616,7 @@ class basic_record_reader {
   template <class Sink>
   void take_piece(std::string_view text, std::uint8_t flags, Sink& sink) {
     in_piece_ = (flags & line::continued) != 0;
+    refresh();
     if (skip_piece_) {
       skip_piece_ = in_piece_;
       return;
@@ -592,6 +632,7 @@ class basic_record_reader {
   void blank() noexcept {
     ++stats_.blank_lines;
     in_piece_ = false;
+    refresh();
   }
 
   template <class Sink>
@@ -608,7 +649,10 @@ class basic_record_reader {
       e.field = field;
       e.excerpt = text.substr(0, excerpt_bytes);
       const error stop = detail::call_sink(sink, e);
-      if (stop != error::ok) stop_ = stop;
+      if (stop != error::ok) {
+        stop_ = stop;
+        refresh();
+      }
     } else {
       (void)text, (void)column, (void)field, (void)sink;
     }
@@ -629,9 +673,13 @@ class basic_record_reader {
   template <class Sink>
   SANDLOG_FORCE_INLINE void take(const read_record& r, Sink& sink) {
     if (!options_.join_partials) return deliver(r, sink);
+    // The common case, a whole line with no message open, is what the
+    // joiner would pass through unchanged: it goes straight on.
+    // (Lines, and so their messages, are never longer than max_line.)
+    if (SANDLOG_LIKELY(!any_open_ && !r.partial)) return deliver(r, sink);
     const std::size_t s = static_cast<std::size_t>(r.stream) % 3;
     const bool was_open = open_[s];
-    if (SANDLOG_LIKELY(!was_open && !r.partial)) {
+    if (!was_open && !r.partial) {
       current_ = &r;
       joiner_.add(r, [&](const joined_record& j) { joined(j, sink); });
       return;
@@ -642,6 +690,7 @@ class basic_record_reader {
       first_line_[s] = r.line;
     }
     open_[s] = r.partial;
+    any_open_ = open_[0] || open_[1] || open_[2];
     current_ = nullptr;
     joiner_.add(r, [&](const joined_record& j) { joined(j, sink); });
   }
@@ -683,18 +732,22 @@ class basic_record_reader {
         }
         break;
     }
-    if (SANDLOG_UNLIKELY(filter_ != nullptr) && !filter_(filter_context_, r)) {
-      ++stats_.rejected;
-      return;
+    if (SANDLOG_UNLIKELY(extra_)) {
+      if (filter_ != nullptr && !filter_(filter_context_, r)) {
+        ++stats_.rejected;
+        return;
+      }
+      if (tail_.has_value()) {
+        if (!tail_->push(r)) ++stats_.tail_short;
+        return;
+      }
     }
-    if (SANDLOG_UNLIKELY(tail_.has_value())) {
-      if (!tail_->push(r)) ++stats_.tail_short;
-      return;
-    }
-    ++stats_.records;
-    ++stats_.by_stream[static_cast<std::size_t>(r.stream) % 3];
+    ++delivered_[static_cast<std::size_t>(r.stream) & 3];
     const error stop = detail::call_sink(sink, r);
-    if (SANDLOG_UNLIKELY(stop != error::ok)) stop_ = stop;
+    if (SANDLOG_UNLIKELY(stop != error::ok)) {
+      stop_ = stop;
+      refresh();
+    }
   }
 
   // ---- pull style's queue ----
@@ -762,9 +815,13 @@ class basic_record_reader {
   line_splitter splitter_;
   cri_joiner joiner_;
   record_parser parser_;
-  reader_stats stats_;
+  mutable reader_stats stats_;
   error stop_ = error::ok;
+  bool hot_ = false;
+  bool extra_ = false;
   std::uint64_t line_no_ = 0;
+  std::uint64_t lines_before_ = 0;  // lines of the inputs before this one
+  std::array<std::uint64_t, 4> delivered_{};  // by stream_kind (a power of two: no modulo)
   // A line longer than max_line arrives in pieces: the first one's envelope.
   read_record piece_{};
   detail::time_text_copy piece_time_{};
@@ -773,6 +830,7 @@ class basic_record_reader {
   // Messages open in the joiner, by stream, with their first line's time
   // text and number (the joiner keeps the time itself).
   std::array<bool, 3> open_{};
+  bool any_open_ = false;
   std::array<detail::time_text_copy, 3> first_time_{};
   std::array<std::uint64_t, 3> first_line_{};
   const read_record* current_ = nullptr;

@@ -191,7 +191,8 @@ inline int run_sequential(const options& opt, const render_options& ro, run_stat
   fields.attach(rd);
   out_buffer out;
   error_reporter rep;
-  record_sink sink{&out, &ro, &fields, {&rep, nullptr, stdout_is_stderr() ? &out : nullptr, opt.strict}};
+  record_sink sink{&out, &ro, &fields, {&rep, nullptr, stdout_is_stderr() ? &out : nullptr, opt.strict},
+                   bare_output(opt, ro)};
   std::unique_ptr<char[]> buf(new char[read_size]);
   int status = exit_ok;
   bool bad = false;

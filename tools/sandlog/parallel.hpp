@@ -145,7 +145,7 @@ class block_run {
   struct worker {
     worker(const options& opt, const render_options& ro, sandlog::log_format format)
         : rd(reader_opts(opt, ro, format)), fields(opt),
-          sink{&out, &ro, &fields, {nullptr, &notes, nullptr, opt.strict}} {
+          sink{&out, &ro, &fields, {nullptr, &notes, nullptr, opt.strict}, bare_output(opt, ro)} {
       fields.attach(rd);
     }
     reader rd;

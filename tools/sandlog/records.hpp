@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -92,6 +93,11 @@ struct error_sink {
   bool strict = false;
 };
 
+// Whether records are written as their bare message.
+inline bool bare_output(const options& opt, const render_options& ro) noexcept {
+  return ro.mode == output_mode::raw && !ro.timestamps && !opt.fields;
+}
+
 // The reader's sink: each record rendered into `out`, each bad line to
 // `errors`. With --strict the first bad line stops the reader.
 struct record_sink {
@@ -99,8 +105,21 @@ struct record_sink {
   const render_options* ro;
   record_fields* fields;
   error_sink errors;
+  bool bare = false;
 
-  void operator()(const sandlog::read_record& r) { render(*out, r, *ro, fields->for_output(r)); }
+  // The bare message (raw output without times or fields), the command's
+  // fastest path, is written here inline; everything else by render().
+  SANDLOG_FORCE_INLINE void operator()(const sandlog::read_record& r) {
+    if (SANDLOG_LIKELY(bare)) {
+      const std::size_t n = r.message.size();
+      char* o = out->reserve(n + 1);
+      if (n != 0) std::memcpy(o, r.message.data(), n);
+      o[n] = '\n';
+      out->commit(o + n + 1);
+      return;
+    }
+    render(*out, r, *ro, fields->for_output(r));
+  }
   sandlog::error operator()(const sandlog::read_error& e) {
     if (errors.keep != nullptr) {
       errors.keep->push_back(make_note(e));
