@@ -327,6 +327,7 @@ TEST_CASE("the tail's byte bound drops the oldest records and says how many") {
   CHECK(out.size() < 30);
   CHECK(out[out.size() - 2].find("message number 99") != std::string::npos);
   CHECK(rd.stats().records == out.size() - 1);
+  CHECK(rd.stats().tail_short == 100 - rd.stats().records);
   // A record bigger than the whole bound cannot be kept.
   sandlog::reader_options small;
   small.tail = 1;

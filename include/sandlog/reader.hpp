@@ -162,6 +162,7 @@ class record_tail {
   // Keeps r as the newest record, dropping the oldest as needed. Returns
   // false when r alone exceeds the byte bound (it is then not kept).
   bool push(const read_record& r) {
+    ++pushed_;
     if (max_records_ == 0) return true;
     const std::size_t need = cost(r.message.size(), r.time_text.size());
     if (need > max_bytes_) return false;
@@ -184,6 +185,11 @@ class record_tail {
     return true;
   }
   std::size_t size() const noexcept { return live(); }
+  // Records the tail should hold but could not, for its byte bound.
+  std::uint64_t shortfall() const noexcept {
+    const std::uint64_t want = pushed_ < max_records_ ? pushed_ : max_records_;
+    return want - live();
+  }
   // Calls f(const read_record&) for each record, oldest first, then forgets them.
   template <class F>
   void drain(F&& f) {
@@ -195,6 +201,7 @@ class record_tail {
     bytes_.clear();
     first_ = 0;
     held_bytes_ = 0;
+    pushed_ = 0;
   }
 
  private:
@@ -244,6 +251,7 @@ class record_tail {
   std::vector<slot> slots_;
   std::size_t first_ = 0;
   std::size_t held_bytes_ = 0;
+  std::uint64_t pushed_ = 0;
 };
 
 // A copy of a timestamp's text that outlives its line (RFC 3339 needs at
@@ -387,6 +395,7 @@ class basic_record_reader {
     if (!tail_) return stop_;
     detail::record_tail held = std::move(*tail_);
     tail_.reset();
+    stats_.tail_short += held.shortfall();
     refresh();
     held.drain([&](const read_record& r) {
       if (stop_ == error::ok) deliver(r, sink);
@@ -747,7 +756,7 @@ class basic_record_reader {
         return;
       }
       if (tail_.has_value()) {
-        if (!tail_->push(r)) ++stats_.tail_short;
+        tail_->push(r);
         return;
       }
     }
