@@ -113,6 +113,7 @@ struct reader_stats {
   std::uint64_t other_stream = 0; // records of the other stream, dropped by the filter
   std::uint64_t before = 0;       // records before `since`
   std::uint64_t after = 0;        // records at or after `until`
+  std::uint64_t untimed = 0;          // records without a time, which no window can place
   std::uint64_t untimed_dropped = 0;  // untimed records dropped (window.keep_untimed off)
   std::uint64_t rejected = 0;     // records the record filter refused
   std::uint64_t tail_short = 0;   // records the tail could not hold within tail_bytes
@@ -748,6 +749,7 @@ class basic_record_reader {
           ++stats_.untimed_dropped;
           return;
         }
+        ++stats_.untimed;
         break;
     }
     if (SANDLOG_UNLIKELY(extra_)) {

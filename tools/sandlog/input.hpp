@@ -182,6 +182,27 @@ inline bool map_rest(input_file& in, std::uint64_t offset, reader& rd, record_si
   return true;
 }
 
+// A filter that could not apply to some records says so, so that an empty
+// or unfiltered result never looks like an answer: --stream on records
+// without a stream (timestamped lines carry none), --since/--until on
+// records without a time.
+inline void warn_unfiltered(const options& opt, const std::string& name,
+                            const sandlog::reader_stats& s) {
+  const std::string_view f = format_name(s.format);
+  if (opt.stream && s.no_stream != 0)
+    std::fprintf(stderr,
+                 "sandlog: %s: --stream dropped %llu records that have no stream (%.*s lines "
+                 "carry none)\n",
+                 name.c_str(), static_cast<unsigned long long>(s.no_stream),
+                 static_cast<int>(f.size()), f.data());
+  if ((opt.since || opt.until) && s.untimed != 0)
+    std::fprintf(stderr,
+                 "sandlog: %s: --since/--until kept %llu records that have no time (%.*s lines "
+                 "carry none)\n",
+                 name.c_str(), static_cast<unsigned long long>(s.untimed),
+                 static_cast<int>(f.size()), f.data());
+}
+
 // Reads every input in order on this thread, through one reader: each input
 // is detected afresh, its unfinished messages end with it, and --tail keeps
 // the last records of them all. Returns the exit status.
@@ -294,6 +315,7 @@ inline int run_sequential(const options& opt, const render_options& ro, run_stat
     rd.end_messages(sink);
     if (rep.total() != 0) bad = true;
     rep.finish();
+    warn_unfiltered(opt, in.name, rd.stats());
     total.add(rd.stats());
     rd.reset_counts();
     rd.redetect();
