@@ -26,6 +26,12 @@
 #include <string>
 #include <string_view>
 
+#include <sandlog/config.hpp>
+#include <sandlog/detail/bits.hpp>
+#if SANDLOG_HAS_SSE2
+#include <emmintrin.h>
+#endif
+
 #include "json_escape.hpp"
 #include "out_buffer.hpp"
 
@@ -35,9 +41,11 @@ enum class final_cr : std::uint8_t { drop, keep };
 
 namespace detail {
 
-// Whether any of the 8 bytes of w is < 0x20, 0x7F, '\\' or >= 0x80: the
-// bytes the scalar step must look at (most of them are then kept).
-inline bool text_needs_care(std::uint64_t w) noexcept {
+// The high bit of each of the 8 bytes of w that is < 0x20, 0x7F, '\\' or
+// >= 0x80: the bytes the scalar step must look at (most are then kept). A
+// borrow can only flag a byte above a flagged one, so the lowest flag is
+// always a true one.
+inline std::uint64_t text_care_bits(std::uint64_t w) noexcept {
   constexpr std::uint64_t ones = 0x0101010101010101ull;
   constexpr std::uint64_t high = 0x8080808080808080ull;
   const std::uint64_t control = (w - ones * 0x20) & ~w;
@@ -45,7 +53,7 @@ inline bool text_needs_care(std::uint64_t w) noexcept {
   const std::uint64_t del = (d - ones) & ~d;
   const std::uint64_t b = w ^ (ones * '\\');
   const std::uint64_t backslash = (b - ones) & ~b;
-  return ((control | del | backslash | w) & high) != 0;
+  return (control | del | backslash | w) & high;
 }
 
 // What the message holds at p: a run of n bytes kept as they are (n > 0),
@@ -67,14 +75,90 @@ inline int text_unit(const unsigned char* p, const unsigned char* end) noexcept 
   return n;
 }
 
-// The first position at or after p that is not kept as it is.
-inline const unsigned char* text_clean_run(const unsigned char* p,
+#if SANDLOG_HAS_SSE2
+// Bit masks of the 16 bytes of v: odd_bits, those to look at (C0, DEL and
+// >= 0x80: the signed compare with 0x20 catches both ends); with
+// escape_letter_bits, those that could make a backslash before them need
+// doubling ('\\', 'n', 'r', 'x').
+SANDLOG_FORCE_INLINE unsigned odd_bits(__m128i v) noexcept {
+  return static_cast<unsigned>(_mm_movemask_epi8(
+      _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)), _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)))));
+}
+SANDLOG_FORCE_INLINE unsigned escape_letter_bits(__m128i v) noexcept {
+  return static_cast<unsigned>(_mm_movemask_epi8(
+      _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\')), _mm_cmpeq_epi8(v, _mm_set1_epi8('n'))),
+                   _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('r')), _mm_cmpeq_epi8(v, _mm_set1_epi8('x'))))));
+}
+SANDLOG_FORCE_INLINE unsigned backslash_bits(__m128i v) noexcept {
+  return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+}
+#endif
+
+// The first position at or after p (in a message that starts at `begin`)
+// that is not kept as it is.
+inline const unsigned char* text_clean_run(const unsigned char* begin, const unsigned char* p,
                                            const unsigned char* end) noexcept {
+  (void)begin;
   for (;;) {
+#if SANDLOG_HAS_SSE2
+    // 16 bytes a step; a byte to look at stops it exactly there. A backslash
+    // stops it only when the byte after it (the same bytes loaded one
+    // further) could make it need doubling, so paths and JSON stay fast.
+    // Two blocks a step while nothing is seen, to halve the loop's cost.
+    while (end - p >= 33) {
+      const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16));
+      const __m128i lo = _mm_set1_epi8(0x1F), del = _mm_set1_epi8(0x7F), slash = _mm_set1_epi8('\\');
+      // > 0x1F (signed) fails for C0 and >= 0x80: no byte to look at leaves all set.
+      const __m128i fine = _mm_and_si128(_mm_cmpgt_epi8(a, lo), _mm_cmpgt_epi8(b, lo));
+      const __m128i seen = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(a, del), _mm_cmpeq_epi8(b, del)),
+                                        _mm_or_si128(_mm_cmpeq_epi8(a, slash), _mm_cmpeq_epi8(b, slash)));
+      if (_mm_movemask_epi8(_mm_andnot_si128(seen, fine)) != 0xFFFF) break;
+      p += 32;
+    }
+    while (end - p >= 17) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      unsigned look = odd_bits(v);
+      unsigned slash = backslash_bits(v);
+      if (SANDLOG_LIKELY((look | slash) == 0)) {
+        p += 16;
+        continue;
+      }
+      if (slash != 0) {
+        const __m128i n = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 1));
+        look |= slash & (odd_bits(n) | escape_letter_bits(n));
+        if (look == 0) {
+          p += 16;
+          continue;
+        }
+      }
+      p += sandlog::detail::lowest_bit(look);
+      break;
+    }
+    // The last 1..16 bytes: the 16 that end the message, those before p
+    // masked off; the byte after the last is the end, which never makes a
+    // backslash need doubling.
+    if (end - p < 17 && end - begin >= 16) {
+      if (p == end) return p;
+      const unsigned char* b = end - 16;
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b));
+      const unsigned odd = odd_bits(v);
+      const unsigned look = (odd | (backslash_bits(v) & ((odd | escape_letter_bits(v)) >> 1))) &
+                            ~((1u << (p - b)) - 1u);
+      if (look == 0) return end;
+      p = b + sandlog::detail::lowest_bit(look);
+    }
+#endif
     while (end - p >= 8) {
       std::uint64_t w;
       std::memcpy(&w, p, 8);
-      if (text_needs_care(w)) break;
+      const std::uint64_t care = text_care_bits(w);
+      if (care != 0) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        p += sandlog::detail::lowest_bit(care) / 8;
+#endif
+        break;
+      }
       p += 8;
     }
     if (p == end) return p;
@@ -115,12 +199,13 @@ inline int hex_value(char c) noexcept {
 template <class Sink>
 void escape_text(std::string_view message, Sink&& sink, final_cr cr = final_cr::drop) {
   if (cr == final_cr::drop && !message.empty() && message.back() == '\r') message.remove_suffix(1);
-  auto p = reinterpret_cast<const unsigned char*>(message.data());
-  const auto end = p + message.size();
+  const auto begin = reinterpret_cast<const unsigned char*>(message.data());
+  const auto end = begin + message.size();
+  auto p = begin;
   constexpr std::size_t room = 1024;
   char tmp[room];
   while (p != end) {
-    const unsigned char* q = detail::text_clean_run(p, end);
+    const unsigned char* q = detail::text_clean_run(begin, p, end);
     if (q != p) sink(std::string_view(reinterpret_cast<const char*>(p), static_cast<std::size_t>(q - p)));
     if (q == end) return;
     // A run of escapes, until a byte that is kept or the buffer is full.
