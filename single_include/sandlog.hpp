@@ -1368,6 +1368,7 @@ struct fields {
   unsigned hour = 0, minute = 0, second = 0;
   std::uint32_t nanos = 0;
   int offset = 0;  // minutes east of UTC
+  int offset_seconds = 0;  // the seconds of a ±HH:MM:SS offset, signed like it
 };
 
 // Turns fields into an instant: the 24:00 and leap-second rules and the
@@ -1378,7 +1379,9 @@ inline parse_result finish(const fields& f, const char* end, const char* sec_at,
       f.days * 86400 + static_cast<std::int64_t>(f.hour * 3600 + f.minute * 60 + f.second);
   std::uint32_t nanos = f.nanos;
   if (f.second == 60) {
-    // A leap second is only ever inserted at 23:59:60 UTC.
+    // A leap second is only ever inserted at 23:59:60 UTC, which no offset
+    // with seconds (they predate leap seconds) turns into a local :60.
+    if (f.offset_seconds != 0) return {sec_at, error::bad_second};
     const int utc_minute = ((static_cast<int>(f.hour * 60 + f.minute) - f.offset) % 1440 + 1440) % 1440;
     if (utc_minute != 23 * 60 + 59) return {sec_at, error::bad_second};
     switch (opts.leap) {
@@ -1393,7 +1396,7 @@ inline parse_result finish(const fields& f, const char* end, const char* sec_at,
   // Floor division: local may be negative (year 0000 with an east offset).
   const std::int64_t day = (local >= 0 ? local : local - 86399) / 86400;
   if (day < first_day || day > last_day) return {end, error::out_of_range};
-  out.seconds = local - static_cast<std::int64_t>(f.offset) * 60;
+  out.seconds = local - static_cast<std::int64_t>(f.offset) * 60 - f.offset_seconds;
   out.nanos = nanos;
   out.offset_minutes = static_cast<std::int16_t>(f.offset);
   return {end, error::ok};
@@ -1566,20 +1569,41 @@ inline parse_result parse_general(const char* first, const char* last, timestamp
   } else {
     const bool west = *p == '-';
     ++p;
-    unsigned oh = 0, om = 0;
+    unsigned oh = 0, om = 0, os = 0;
+    bool has_os = false;
     SANDLOG_TS_TRY(read_digits(p, last, 2, oh, error::bad_offset));
+    // Python and Java write an offset with seconds (+05:53:28) for the local
+    // mean times of old dates. Left unread, ":28" would make a caller that
+    // checks only for success take an instant 28 seconds off: strict RFC 3339
+    // (which has no such offset) rejects it, lenient reads it exactly. A ':'
+    // not followed by a digit is left alone ("...+05:30: message").
     if (!iso) {
       SANDLOG_TS_TRY(expect(p, last, ':', 0, error::bad_offset));
       SANDLOG_TS_TRY(read_digits(p, last, 2, om, error::bad_offset));
+      if (last - p >= 2 && *p == ':' && is_digit(p[1])) return {p, error::bad_offset};
     } else if (p != last && *p == ':') {
       ++p;
       SANDLOG_TS_TRY(read_digits(p, last, 2, om, error::bad_offset));
+      if (last - p >= 2 && *p == ':' && is_digit(p[1])) {
+        ++p;
+        SANDLOG_TS_TRY(read_digits(p, last, 2, os, error::bad_offset));
+        has_os = true;
+      }
     } else if (p != last && is_digit(*p)) {
       SANDLOG_TS_TRY(read_digits(p, last, 2, om, error::bad_offset));
+      if (p != last && is_digit(*p)) {
+        SANDLOG_TS_TRY(read_digits(p, last, 2, os, error::bad_offset));
+        has_os = true;
+      }
     }
-    if (oh > 23 || om > 59) return {p, error::bad_offset};
+    if (oh > 23 || om > 59 || os > 59) return {p, error::bad_offset};
+    // Python writes a fraction when the offset has microseconds; not read,
+    // it too would shift the instant.
+    if (has_os && last - p >= 2 && (*p == '.' || *p == ',') && is_digit(p[1]))
+      return {p, error::bad_offset};
     const int off = static_cast<int>(oh * 60 + om);
     f.offset = west ? -off : off;
+    f.offset_seconds = west ? -static_cast<int>(os) : static_cast<int>(os);
   }
   return finish(f, p, sec_at, opts, out);
 }
@@ -1702,6 +1726,9 @@ SANDLOG_FORCE_INLINE bool parse_zone(const char* p, const char* last, std::int64
     offset_seconds = static_cast<std::int64_t>((hm * ((std::uint64_t{3600} << 32) | (60u << 8))) >> 40) *
                      (44 - sign);
     p += 6;
+    // ":SS" after the offset is an offset with seconds: parse_general reads
+    // it (lenient) or rejects it (strict). A well-predicted test of one byte.
+    if (SANDLOG_UNLIKELY(p != last && *p == ':') && last - p >= 2 && is_digit(p[1])) return false;
   }
   out.seconds = local - offset_seconds;
   out.nanos = nanos;
@@ -4082,7 +4109,9 @@ class resume_cursor {
 // the event (no event when the data buffer is empty, but the event type is
 // reset); `id` sets the last event ID (ignored when it holds a NUL) and
 // persists across events; `retry` is taken only when it is all ASCII digits;
-// an event left unfinished when the stream ends is discarded.
+// an event left unfinished when the stream ends is discarded, and so is an
+// `id` it set: the next stream starts from the last dispatched ID, as the
+// WPT eventsource tests and browsers do.
 //
 // Bytes are passed through as they are: invalid UTF-8 is not replaced by
 // U+FFFD as a browser would do.
@@ -4150,6 +4179,11 @@ class sse_decoder {
     lines_.reset();
     data_.clear();
     type_.clear();
+    // An `id` read since the last dispatch belongs to an event never
+    // delivered: carried into the next stream it would label that stream's
+    // events, and become Last-Event-ID, past an event the caller never saw.
+    // id_ has held every ID last_id_ holds, so this does not allocate.
+    id_.assign(last_id_);
     dropping_ = false;
     bom_state_ = 0;
   }

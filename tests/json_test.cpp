@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "support/counting_allocator.hpp"
+#include "support/vectors.hpp"
 
 using sandlog::error;
 using sandlog::event_decoder;
@@ -387,6 +388,168 @@ TEST_CASE("Docker json-file lines decode to records") {
   CHECK(r.message == "a\r");
 }
 
+TEST_CASE("Docker json-file member names match case-insensitively, as moby reads them") {
+  event_decoder d;
+  sandlog::log_record r;
+  REQUIRE(d.decode_docker_json(R"({"LOG":"hi\n","Stream":"stderr","TIME":"2026-02-20T14:30:00Z"})", r));
+  CHECK(r.message == "hi");
+  CHECK(r.stream == sandlog::stream_kind::err);
+  CHECK(format(r.time) == "2026-02-20T14:30:00.000000000Z");
+  // Go's matching also folds U+017F (long s) to 's', and decodes escapes first.
+  REQUIRE(d.decode_docker_json("{\"\\u004Cog\":\"x\",\"\xC5\xBFtream\":\"stdout\",\"time\":\"2026-02-20T14:30:00Z\"}", r));
+  CHECK(r.message == "x");
+  CHECK(r.stream == sandlog::stream_kind::out);
+  // Near misses are unknown members, ignored.
+  REQUIRE(d.decode_docker_json(R"({"logs":"a\n","log ":"b\n","time":"2026-02-20T14:30:00Z"})", r));
+  CHECK(r.message.empty());
+  REQUIRE(d.decode_docker_json("{\"l\xCE\xBFg\":\"omicron\",\"time\":\"2026-02-20T14:30:00Z\"}", r));
+  CHECK(r.message.empty());
+}
+
+TEST_CASE("Docker json-file lone surrogate escapes read as U+FFFD") {
+  event_decoder d;
+  sandlog::log_record r;
+  const std::pair<const char*, const char*> cases[] = {
+      {R"(\ud800)", "\xEF\xBF\xBD"},
+      {R"(a\udc00b)", "a\xEF\xBF\xBD" "b"},
+      {R"(\ud800\u0041)", "\xEF\xBF\xBD" "A"},
+      {R"(\ud800\ud800)", "\xEF\xBF\xBD\xEF\xBF\xBD"},
+      {R"(\udc00\ud800)", "\xEF\xBF\xBD\xEF\xBF\xBD"},
+      {R"(\ud83d\ude00)", "\xF0\x9F\x98\x80"},            // a pair stays one code point
+      {R"(\\ud800)", "\\ud800"},                             // an escaped backslash, then text
+      {R"(\\\ud800)", "\\\xEF\xBF\xBD"},
+  };
+  for (const auto& c : cases) {
+    const std::string line =
+        std::string(R"({"log":")") + c.first + R"(\n","stream":"stdout","time":"2026-02-20T14:30:00Z"})";
+    CAPTURE(line);
+    REQUIRE(d.decode_docker_json(line, r));
+    CHECK(r.message == c.second);
+    CHECK_FALSE(r.partial);
+  }
+  // The caller's bytes are not touched: the rewrite is in the decoder's copy.
+  const std::string line = R"({"log":"\ud800","time":"2026-02-20T14:30:00Z"})";
+  const std::string before = line;
+  REQUIRE(d.decode_docker_json(line, r));
+  CHECK(line == before);
+  CHECK(r.partial);
+}
+
+TEST_CASE("Docker json-file lines without log or stream, as moby writes them when empty") {
+  event_decoder d;
+  sandlog::log_record r;
+  REQUIRE(d.decode_docker_json(R"({"stream":"stdout","time":"2026-02-20T14:30:00Z"})", r));
+  CHECK(r.message.empty());
+  CHECK(r.partial);
+  CHECK(r.stream == sandlog::stream_kind::out);
+  REQUIRE(d.decode_docker_json(R"({"log":"x\n","time":"2026-02-20T14:30:00Z"})", r));
+  CHECK(r.message == "x");
+  CHECK(r.stream == sandlog::stream_kind::unknown);
+  REQUIRE(d.decode_docker_json(R"({"attrs":{"tag":"web"},"time":"2026-02-20T14:30:00Z"})", r));
+  CHECK(r.message.empty());
+  CHECK(r.stream == sandlog::stream_kind::unknown);
+  REQUIRE(d.decode_docker_json(R"({"log":"","stream":"","time":"2026-02-20T14:30:00Z"})", r));
+  CHECK(r.stream == sandlog::stream_kind::unknown);
+  // time is always written: without it there is no record.
+  CHECK(d.decode_docker_json(R"({"log":"x\n","stream":"stdout"})", r).ec == error::json_missing_field);
+}
+
+namespace {
+
+sandlog::stream_kind stream_named(const std::string& s) {
+  if (s == "out" || s == "stdout") return sandlog::stream_kind::out;
+  if (s == "err" || s == "stderr") return sandlog::stream_kind::err;
+  return sandlog::stream_kind::unknown;
+}
+
+sandlog::timestamp instant(const std::string& text) {
+  sandlog::timestamp t;
+  const auto r = sandlog::parse_timestamp(text.data(), text.data() + text.size(), t);
+  REQUIRE(r.ec == error::ok);
+  REQUIRE(r.ptr == text.data() + text.size());
+  return t;
+}
+
+error error_named(const std::string& s) {
+  if (s == "json_duplicate_key") return error::json_duplicate_key;
+  if (s == "bad_stream") return error::bad_stream;
+  if (s == "json_missing_field") return error::json_missing_field;
+  if (s == "json_syntax") return error::json_syntax;
+  if (s == "json_wrong_type") return error::json_wrong_type;
+  FAIL("unknown error name " << s);
+  return error::ok;
+}
+
+}  // namespace
+
+TEST_CASE("Docker json-file lines read as moby reads them, except where the vectors say why") {
+  std::string err;
+  const auto lines = sandlog_test::read_vectors("docker_json.txt", err);
+  INFO(err);
+  REQUIRE(err.empty());
+  std::vector<std::vector<sandlog_test::vector_line>> cases;
+  for (const auto& l : lines) {
+    if (l.keyword == "case") cases.emplace_back();
+    REQUIRE(!cases.empty());
+    cases.back().push_back(l);
+  }
+  REQUIRE(cases.size() >= 30);
+  event_decoder d;
+  std::size_t differences = 0;
+  for (const auto& c : cases) {
+    INFO("docker_json.txt:" << c.front().number);
+    REQUIRE(c.front().args.size() == 1);
+    const std::string line = c.front().args[0];
+    INFO("line: " << line);
+    sandlog::log_record r;
+    const json_result got = d.decode_docker_json(line, r);
+    const sandlog_test::vector_line* go = nullptr;
+    bool saw_sandlog = false, declared = false;
+    for (const auto& l : c) {
+      if (l.keyword == "sandlog") {
+        saw_sandlog = true;
+        REQUIRE(!l.args.empty());
+        if (l.args[0] == "ok") {
+          REQUIRE(l.args.size() == 5);
+          REQUIRE(got.ec == error::ok);
+          CHECK(r.message == l.args[1]);
+          CHECK(r.stream == stream_named(l.args[2]));
+          CHECK(r.partial == (l.args[3] == "partial"));
+          CHECK(r.time == instant(l.args[4]));
+        } else {
+          REQUIRE(got.ec == error_named(l.args[0]));
+          CHECK(got.field == (l.args.size() > 1 ? l.args[1] : std::string()));
+        }
+      } else if (l.keyword == "go") {
+        go = &l;
+      } else if (l.keyword == "differs") {
+        declared = true;
+      } else {
+        REQUIRE(l.keyword == "case");
+      }
+    }
+    REQUIRE(saw_sandlog);
+    REQUIRE(go != nullptr);
+    bool same = false;
+    if (go->args.at(0) == "ok") {
+      REQUIRE(go->args.size() == 4);
+      std::string log = go->args[1];
+      const bool partial = log.empty() || log.back() != '\n';
+      if (!partial) log.pop_back();
+      const std::string& stream = go->args[2];
+      same = got.ec == error::ok && r.message == log && r.partial == partial &&
+             (stream == "stdout" || stream == "stderr" || stream.empty()) &&
+             r.stream == stream_named(stream) && r.time == instant(go->args[3]);
+    } else {
+      same = got.ec != error::ok;
+    }
+    INFO((declared ? "declared to differ from Go" : "declared to agree with Go"));
+    REQUIRE(same != declared);
+    if (declared) ++differences;
+  }
+  REQUIRE(differences > 0);
+}
+
 TEST_CASE("Docker json-file lines with a bad member name it") {
   event_decoder d;
   sandlog::log_record r;
@@ -396,8 +559,11 @@ TEST_CASE("Docker json-file lines with a bad member name it") {
     const char* field;
   };
   const bad_case cases[] = {
-      {R"({"stream":"stdout","time":"2026-02-20T14:30:00Z"})", error::json_missing_field, "log"},
-      {R"({"log":"x","time":"2026-02-20T14:30:00Z"})", error::json_missing_field, "stream"},
+      {R"({"log":"x","LOG":"y","stream":"stdout","time":"2026-02-20T14:30:00Z"})", error::json_duplicate_key, "log"},
+      {R"({"log":"x","stream":"stdout","Time":"2026-02-20T14:30:00Z","time":"2026-02-20T14:30:00Z"})", error::json_duplicate_key, "time"},
+      {R"({"log":"x","stream":"","time":1})", error::json_wrong_type, "time"},
+      {R"({"log":"x","time":"2026-02-20T14:30:00Z","stream":"STDOUT"})", error::bad_stream, "stream"},
+      {R"({"log":"\ud800\x","stream":"stdout","time":"2026-02-20T14:30:00Z"})", error::json_syntax, ""},
       {R"({"log":"x","stream":"stdout"})", error::json_missing_field, "time"},
       {R"({"log":1,"stream":"stdout","time":"2026-02-20T14:30:00Z"})", error::json_wrong_type, "log"},
       {R"({"log":"x","stream":null,"time":"2026-02-20T14:30:00Z"})", error::json_wrong_type, "stream"},

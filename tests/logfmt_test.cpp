@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "support/counting_allocator.hpp"
+#include "support/vectors.hpp"
 
 using sandlog::error;
 using sandlog::logfmt_field;
@@ -74,7 +75,7 @@ TEST_CASE("logfmt accepts and rejects the forms other implementations disagree o
       {"a=1 =value", {"a=1"}, error::bad_key, 4, "Go: unexpected '='"},
       {"\"key\"=v", {}, error::bad_key, 0, "Go: unexpected '\"'; Py/Rb: skip"},
       {"k\"ey=v", {}, error::bad_key, 1, "Go: unexpected '\"' at the quote"},
-      {"a=b=c", {"a=b=c"}, error::ok, 0, "Go: unexpected '='; Rb: b=c; Py: a=b, c"},
+      {"a=b=c", {"a=b=c"}, error::ok, 0, "Go: unexpected '='; Rb: b=c; Py: a=b, c lost"},
       {"url=/q?x=1&y=2", {"url=/q?x=1&y=2"}, error::ok, 0, "Go rejects, Rb accepts"},
       {"k=b\"ar", {"k=b\"ar"}, error::ok, 0, "Go: unexpected '\"'; Rb: k=b"},
       {"a=1\tb=2", {"a=1", "b=2"}, error::ok, 0, "Go: tab separates (any byte <= ' ')"},
@@ -99,7 +100,14 @@ TEST_CASE("logfmt accepts and rejects the forms other implementations disagree o
       {"k=\"\\q\"", {}, error::bad_escape, 3, "Go: invalid quoted value"},
       {"k=\"\\u12\"", {}, error::bad_escape, 3, "Go: invalid quoted value"},
       {"k=\"\\u12", {}, error::bad_escape, 3, "cut-off \\u"},
-      {"k=\"\\'\"", {}, error::bad_escape, 3, "JSON has no \\'"},
+      {"k=\"\\'\"", {"k:\\'"}, error::ok, 0, "Go, kr: ' (JSON has no \\', Go's readers do)"},
+      {"a\xEF\xBF\xBD=1", {}, error::bad_key, 1, "Go: invalid key (U+FFFD in a key)"},
+      {"\xEF\xBF\xBD=1 b=2", {}, error::bad_key, 0, "Go: invalid key"},
+      {"k=\xEF\xBF\xBD", {"k=\xEF\xBF\xBD"}, error::ok, 0, "U+FFFD in a value is fine"},
+      {"k=\"a\tb\\n\" x=1", {"k:a\tb\\n", "x=1"}, error::ok, 0,
+       "Go: invalid quoted value (a raw tab beside an escape)"},
+      {"k=\"\xFF\\n\" x=1", {"k:\xFF\\n", "x=1"}, error::ok, 0,
+       "Go: U+FFFD for the invalid byte (only beside an escape)"},
       {"k=\"a\"b=1", {}, error::missing_space, 5, "Go: k=a then b=1; Py/Rb too"},
       {"k=\"a\"\"b\"", {}, error::missing_space, 5, "Go: unexpected '\"'"},
       {"k=\"a\" b=1", {"k:a", "b=1"}, error::ok, 0, "all agree"},
@@ -113,6 +121,177 @@ TEST_CASE("logfmt accepts and rejects the forms other implementations disagree o
     CHECK(got.ec == r.ec);
     if (r.ec != error::ok) CHECK(got.offset == r.offset);
   }
+}
+
+TEST_CASE("\\' decodes to a single quote, as Go's readers do") {
+  logfmt_reader reader("k=\"it\\'s\"");
+  logfmt_field f;
+  REQUIRE(reader.next(f));
+  REQUIRE(f.escaped());
+  char buffer[8];
+  const auto v = f.value(buffer, sizeof buffer);
+  REQUIRE(v.ec == error::ok);
+  REQUIRE(v.value == "it's");
+  REQUIRE(f.compare_text("it's") == 0);
+  REQUIRE_FALSE(reader.next(f));
+  REQUIRE(reader.ec() == error::ok);
+}
+
+TEST_CASE("a key holding U+FFFD is bad_key at that character, like invalid UTF-8") {
+  // Docker's json-file turns an invalid byte into U+FFFD: the key must get
+  // the same verdict read raw or repaired.
+  const outcome raw = read_all("a=1 b\xFF=2");
+  const outcome repaired = read_all("a=1 b\xEF\xBF\xBD=2");
+  REQUIRE(raw.ec == error::bad_key);
+  REQUIRE(repaired.ec == error::bad_key);
+  REQUIRE(raw.offset == 5);
+  REQUIRE(repaired.offset == 5);
+  REQUIRE(repaired.fields == std::vector<std::string>{"a=1"});
+  // Other characters of the same length are fine.
+  REQUIRE(read_all("\xEF\xBF\xBC=1").ec == error::ok);
+  REQUIRE(read_all("\xEE\xBF\xBD=1").ec == error::ok);
+}
+
+TEST_CASE("raw bytes in a quoted value are kept, whether or not it also holds an escape") {
+  // go-logfmt rejects a raw tab, and replaces invalid UTF-8, only in a value
+  // that also holds an escape; sandlog reads both values the same way.
+  for (const char* message : {"k=\"a\tb\xFF\"", "k=\"a\tb\xFF\\/\""}) {
+    INFO(message);
+    logfmt_reader reader(message);
+    logfmt_field f;
+    REQUIRE(reader.next(f));
+    char buffer[16];
+    const auto v = f.value(buffer, sizeof buffer);
+    REQUIRE(v.ec == error::ok);
+    REQUIRE(v.value.substr(0, 4) == "a\tb\xFF");
+    REQUIRE(v.value.size() <= f.text().size());  // decoding never grows
+    REQUIRE(reader.ec() == error::ok);
+  }
+}
+
+namespace {
+
+// sandlog's own reading of a message, in the vectors' notation.
+struct reading {
+  bool ok = true;
+  std::string error_name;
+  std::size_t offset = 0;
+  std::vector<std::string> pairs;  // "key" for a flag, else "key=decoded"
+};
+
+const char* error_name(error e) {
+  switch (e) {
+    case error::ok: return "ok";
+    case error::bad_key: return "bad_key";
+    case error::bad_escape: return "bad_escape";
+    case error::unterminated_quote: return "unterminated_quote";
+    case error::missing_space: return "missing_space";
+    default: return "other";
+  }
+}
+
+reading read_pairs(std::string_view message) {
+  reading out;
+  logfmt_reader reader(message);
+  logfmt_field f;
+  std::string buffer;
+  while (reader.next(f)) {
+    std::string pair(f.key());
+    if (f.has_value()) {
+      buffer.assign(f.text().size() + 1, '\0');
+      const auto v = f.value(&buffer[0], buffer.size());
+      REQUIRE(v.ec == error::ok);
+      pair += "=" + std::string(v.value);
+    }
+    out.pairs.push_back(pair);
+  }
+  out.ok = reader.ec() == error::ok;
+  out.error_name = error_name(reader.ec());
+  out.offset = reader.error_offset();
+  return out;
+}
+
+// The Go readers give nil for an empty value: "key=" and "key" are the same.
+std::vector<std::string> without_empty_values(std::vector<std::string> pairs) {
+  for (auto& p : pairs)
+    if (!p.empty() && p.back() == '=' && p.find('=') == p.size() - 1) p.pop_back();
+  return pairs;
+}
+
+}  // namespace
+
+TEST_CASE("logfmt agrees with go-logfmt and kr on their cases, except where it says why") {
+  std::string err;
+  const auto lines = sandlog_test::read_vectors("logfmt_readers.txt", err);
+  INFO(err);
+  REQUIRE(err.empty());
+  // Group the lines into cases; `encoded` lines stand alone.
+  std::vector<std::vector<sandlog_test::vector_line>> cases;
+  std::size_t encoded = 0;
+  for (const auto& l : lines) {
+    INFO("logfmt_readers.txt:" << l.number);
+    if (l.keyword == "encoded") {
+      REQUIRE(l.args.size() == 2);
+      const reading back = read_pairs(l.args[0]);
+      INFO("line: " << l.args[0]);
+      REQUIRE(back.ok);
+      REQUIRE(back.pairs == std::vector<std::string>{"k=" + l.args[1], "n=1"});
+      ++encoded;
+      continue;
+    }
+    if (l.keyword == "case") cases.emplace_back();
+    REQUIRE(!cases.empty());
+    cases.back().push_back(l);
+  }
+  REQUIRE(cases.size() >= 70);
+  REQUIRE(encoded >= 20);
+
+  std::size_t differences = 0;
+  for (const auto& c : cases) {
+    INFO("logfmt_readers.txt:" << c.front().number);
+    REQUIRE(c.front().args.size() == 1);
+    const std::string& message = c.front().args[0];
+    INFO("message: " << message);
+    const reading got = read_pairs(message);
+    bool saw_sandlog = false;
+    std::size_t readers = 0;
+    for (const auto& l : c) {
+      if (l.keyword == "sandlog") {
+        saw_sandlog = true;
+        REQUIRE(!l.args.empty());
+        const bool ok = l.args[0] == "ok";
+        REQUIRE(got.ok == ok);
+        auto first_pair = l.args.begin() + 1;
+        if (!ok) {
+          REQUIRE(l.args.size() >= 2);
+          REQUIRE(got.error_name == l.args[0]);
+          REQUIRE(got.offset == std::stoul(l.args[1]));
+          ++first_pair;
+        }
+        REQUIRE(got.pairs == std::vector<std::string>(first_pair, l.args.end()));
+      } else if (l.keyword == "go-logfmt" || l.keyword == "kr") {
+        ++readers;
+        REQUIRE(!l.args.empty());
+        const bool ok = l.args[0] == "ok";
+        REQUIRE(l.args.size() >= (ok ? 1u : 2u));
+        const std::vector<std::string> theirs(l.args.begin() + (ok ? 1 : 2), l.args.end());
+        const bool same =
+            ok == got.ok && without_empty_values(theirs) == without_empty_values(got.pairs);
+        bool declared = false;
+        for (const auto& d : c)
+          if (d.keyword == "differs" && d.args.size() == 2 && d.args[0] == l.keyword) declared = true;
+        INFO(l.keyword << (declared ? " is declared to differ" : " is declared to agree"));
+        REQUIRE(same != declared);
+        if (declared) ++differences;
+      } else {
+        REQUIRE((l.keyword == "case" || l.keyword == "differs" || l.keyword == "heroku" ||
+                 l.keyword == "python" || l.keyword == "ruby"));
+      }
+    }
+    REQUIRE(saw_sandlog);
+    REQUIRE(readers == 2);
+  }
+  REQUIRE(differences > 0);
 }
 
 TEST_CASE("logfmt reads a typical service line") {

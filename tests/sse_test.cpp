@@ -4,10 +4,13 @@
 
 #include <sandlog/sse.hpp>
 
+#include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "support/counting_allocator.hpp"
+#include "support/vectors.hpp"
 
 namespace {
 
@@ -274,6 +277,136 @@ TEST_CASE("an unfinished event at the end of the stream is discarded, with its i
   REQUIRE(got.events == std::vector<event>{{"message", "a", "1"}});
   REQUIRE(got.last_id == "1");
   REQUIRE(decode("data: a").events.empty());
+}
+
+TEST_CASE("an id read in an event the stream ended before is not carried into the next stream") {
+  // Carried over, it would label the next stream's events and become
+  // Last-Event-ID, so a client would resume past an event it never saw.
+  sandlog::sse_decoder d;
+  std::vector<std::string> ids;
+  auto sink = [&](const sandlog::sse_event& e) { ids.emplace_back(e.id); };
+  d.feed("id: 1\ndata: x\n", sink);
+  d.finish();
+  REQUIRE(d.last_event_id().empty());
+  d.feed("data: y\n\ndata: z\n\n", sink);
+  d.finish();
+  REQUIRE(ids == std::vector<std::string>{"", ""});
+  REQUIRE(d.last_event_id().empty());
+}
+
+TEST_CASE("the last dispatched id is carried into the next stream") {
+  sandlog::sse_decoder d;
+  std::vector<std::string> ids;
+  auto sink = [&](const sandlog::sse_event& e) { ids.emplace_back(e.id); };
+  d.feed("id: 1\ndata: a\n\nid: 2\n", sink);
+  d.finish();
+  d.feed("data: b\n\n", sink);
+  REQUIRE(ids == std::vector<std::string>{"1", "1"});
+  REQUIRE(d.last_event_id() == "1");
+}
+
+namespace {
+
+struct wpt_case {
+  std::string name, source;
+  std::vector<std::string> streams;
+  std::vector<event> events;
+  std::string last_id;
+  bool check_last_id = false;
+  std::optional<std::uint64_t> retry;
+  bool check_retry = false;
+};
+
+std::vector<wpt_case> load_wpt_cases(std::string& error) {
+  std::vector<wpt_case> cases;
+  const auto lines = sandlog_test::read_vectors("sse_wpt.txt", error);
+  for (const auto& l : lines) {
+    const auto bad = [&] {
+      error = "sse_wpt.txt:" + std::to_string(l.number) + ": bad " + l.keyword + " line";
+      return std::vector<wpt_case>{};
+    };
+    if (l.keyword == "case") {
+      if (l.args.size() != 2) return bad();
+      cases.push_back({});
+      cases.back().name = l.args[0];
+      cases.back().source = l.args[1];
+      continue;
+    }
+    if (cases.empty()) return bad();
+    wpt_case& c = cases.back();
+    if (l.keyword == "stream") {
+      std::string bytes;
+      for (const auto& part : l.args) bytes += part;
+      c.streams.push_back(bytes);
+    } else if (l.keyword == "event" && l.args.size() == 3) {
+      c.events.push_back({l.args[0], l.args[1], l.args[2]});
+    } else if (l.keyword == "last_id" && l.args.size() == 1) {
+      c.last_id = l.args[0];
+      c.check_last_id = true;
+    } else if (l.keyword == "retry" && l.args.size() == 1) {
+      c.check_retry = true;
+      if (l.args[0] != "none") c.retry = std::stoull(l.args[0]);
+    } else {
+      return bad();
+    }
+  }
+  return cases;
+}
+
+struct wpt_outcome {
+  std::vector<event> events;
+  std::string last_id;
+  std::optional<std::uint64_t> retry;
+};
+
+// Each stream is cut into pieces of `piece` bytes (0: whole), each piece fed
+// from its own exact-size copy, then the stream ends with finish().
+wpt_outcome run_wpt(const wpt_case& c, std::size_t first_cut, std::size_t piece) {
+  sandlog::sse_decoder d;
+  wpt_outcome out;
+  auto sink = [&](const sandlog::sse_event& e) {
+    out.events.push_back({std::string(e.type), std::string(e.data), std::string(e.id)});
+  };
+  for (const auto& s : c.streams) {
+    std::size_t at = 0;
+    auto feed_copy = [&](std::size_t n) {
+      const std::string copy = s.substr(at, n);
+      d.feed(copy, sink);
+      at += copy.size();
+    };
+    feed_copy(first_cut);
+    while (at < s.size()) feed_copy(piece == 0 ? s.size() : piece);
+    d.finish();
+  }
+  out.last_id = std::string(d.last_event_id());
+  out.retry = d.retry();
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the WPT eventsource parsing cases give the events the tests assert") {
+  std::string error;
+  const auto cases = load_wpt_cases(error);
+  INFO(error);
+  REQUIRE(error.empty());
+  REQUIRE(cases.size() >= 25);
+  for (const auto& c : cases) {
+    INFO("case " << c.name << " from " << c.source);
+    REQUIRE(!c.streams.empty());
+    std::size_t longest = 0;
+    for (const auto& s : c.streams) longest = std::max(longest, s.size());
+    auto check = [&](std::size_t first_cut, std::size_t piece) {
+      const wpt_outcome got = run_wpt(c, first_cut, piece);
+      INFO("first cut " << first_cut << ", then pieces of " << piece);
+      REQUIRE(got.events == c.events);
+      if (c.check_last_id) REQUIRE(got.last_id == c.last_id);
+      if (c.check_retry) REQUIRE(got.retry == c.retry);
+    };
+    check(longest, 0);
+    check(0, 1);  // byte by byte
+    for (std::size_t cut = 0; cut <= longest; ++cut) check(cut, 0);
+  }
 }
 
 TEST_CASE("retry is taken only when it is all ASCII digits") {

@@ -11,7 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "sandlog/value.hpp"
 #include "support/timestamp_reference.hpp"
+#include "support/vectors.hpp"
 
 #if SANDLOG_HAS_CPP20 && defined(__cpp_lib_chrono) && __cpp_lib_chrono >= 201907L
 #define SANDLOG_TEST_HAVE_YMD 1
@@ -493,6 +495,127 @@ TEST_CASE("each lenient form is read in iso8601 and rejected in rfc3339") {
         parse("2021-01-03T00:00:00Z").ts.seconds);
   CHECK(parse("2024-366T00:00:00Z", lenient()).ts.seconds ==
         parse("2024-12-31T00:00:00Z").ts.seconds);
+}
+
+TEST_CASE("an offset with seconds is read exactly in iso8601 and rejected in rfc3339") {
+  // 1850-01-01T00:00:00 local, east of UTC by 5 h 53 min 28 s (Kolkata's mean time).
+  const std::int64_t local = -3786825600;
+  const std::int64_t t = local - (5 * 3600 + 53 * 60 + 28);
+  for (const char* text : {"1850-01-01T00:00:00+05:53:28", "1850-01-01T00:00:00+055328",
+                           "1850-01-01T00:00+05:53:28", "18500101T000000+055328"}) {
+    INFO(text);
+    const auto o = parse(text, lenient());
+    REQUIRE(o.r);
+    CHECK(o.consumed == std::string(text).size());
+    CHECK(o.ts.seconds == t);
+    CHECK(o.ts.offset_minutes == 353);  // the minutes; the instant holds the seconds
+  }
+  const auto west = parse("1900-01-01T00:00:00-00:25:21", lenient());
+  REQUIRE(west.r);
+  CHECK(west.ts.seconds == -2208988800 + 1521);
+  CHECK(west.ts.offset_minutes == -25);
+  // Strict: refused at the ':' of the seconds, on the fast path's shape too.
+  const auto strict = parse("1850-01-01T00:00:00+05:53:28");
+  CHECK(strict.r.ec == error::bad_offset);
+  CHECK(strict.consumed == 25);
+  CHECK(parse_error("2026-02-20T14:30:00.123+05:30:15") == error::bad_offset);
+  CHECK(parse_error("2026-02-20T14:30:00+05:30:1") == error::bad_offset);
+  // A ':' without a digit after it is not part of the timestamp.
+  const auto colon = parse("2026-02-20T14:30:00+05:30: message");
+  REQUIRE(colon.r);
+  CHECK(colon.consumed == 25);
+  const auto colon_iso = parse("2026-02-20T14:30:00+05:30: message", lenient());
+  REQUIRE(colon_iso.r);
+  CHECK(colon_iso.consumed == 25);
+  // Seconds past 59, too few digits, a fraction of an offset second.
+  CHECK(parse_error("2026-02-20T14:30:00+05:30:60", lenient()) == error::bad_offset);
+  CHECK(parse_error("2026-02-20T14:30:00+05:30:1", lenient()) == error::too_short);
+  CHECK(parse_error("2026-02-20T14:30:00+05:30:1x", lenient()) == error::bad_offset);
+  CHECK(parse_error("2026-02-20T14:30:00+05301x", lenient()) == error::bad_offset);
+  CHECK(parse_error("2000-01-01T00:00:00+05:30:15.000005", lenient()) == error::bad_offset);
+  // No leap second can fall on a local :60 under an offset with seconds.
+  CHECK(parse_error("2016-12-31T23:59:60+00:00:01", lenient()) == error::bad_second);
+}
+
+TEST_CASE("a whole-text helper gives the exact instant or an error for an offset with seconds") {
+  const std::int64_t t = -3786825600 - (5 * 3600 + 53 * 60 + 28);
+  const auto exact = sandlog::parse_timestamp_value("1850-01-01T00:00:00+05:53:28", lenient());
+  REQUIRE(exact.ec == error::ok);
+  CHECK(exact.value.seconds == t);
+  const auto refused = sandlog::parse_timestamp_value("1850-01-01T00:00:00+05:53:28");
+  CHECK(refused.ec == error::bad_offset);
+  // The memo's path gives the same.
+  sandlog::timestamp_memo memo;
+  const std::string text = "1850-01-01T00:00:00+05:53:28";
+  timestamp got;
+  for (int round = 0; round < 2; ++round) {
+    auto r = sandlog::parse_timestamp(text.data(), text.data() + text.size(), got, memo, lenient());
+    REQUIRE(r.ec == error::ok);
+    CHECK(r.ptr == text.data() + text.size());
+    CHECK(got.seconds == t);
+    r = sandlog::parse_timestamp(text.data(), text.data() + text.size(), got, memo);
+    CHECK(r.ec == error::bad_offset);
+  }
+}
+
+namespace {
+
+sandlog::leap_second leap_named(const std::string& s) {
+  if (s == "reject") return sandlog::leap_second::reject;
+  if (s == "next_second") return sandlog::leap_second::next_second;
+  REQUIRE(s == "clamp");
+  return sandlog::leap_second::clamp;
+}
+
+error timestamp_error_named(const std::string& s) {
+  const std::pair<const char*, error> names[] = {
+      {"bad_offset", error::bad_offset}, {"bad_separator", error::bad_separator},
+      {"bad_year", error::bad_year},     {"leap_second", error::leap_second},
+      {"bad_second", error::bad_second}, {"too_short", error::too_short}};
+  for (const auto& n : names)
+    if (s == n.first) return n.second;
+  FAIL("unknown error name " << s);
+  return error::ok;
+}
+
+}  // namespace
+
+TEST_CASE("timestamps as Python, Java, Go, JavaScript and chrono write them read as the instants they name") {
+  std::string err;
+  const auto lines = sandlog_test::read_vectors("timestamps.txt", err);
+  INFO(err);
+  REQUIRE(err.empty());
+  std::size_t n = 0;
+  for (const auto& l : lines) {
+    INFO("timestamps.txt:" << l.number);
+    REQUIRE(l.keyword == "ts");
+    REQUIRE(l.args.size() >= 5);
+    sandlog::timestamp_options o;
+    REQUIRE((l.args[0] == "rfc3339" || l.args[0] == "iso8601"));
+    o.grammar = l.args[0] == "iso8601" ? sandlog::syntax::iso8601 : sandlog::syntax::rfc3339;
+    o.leap = leap_named(l.args[1]);
+    const std::string& text = l.args[2];
+    INFO(text << " from " << l.args.back());
+    const auto got = parse(text, o);
+    const auto ref = sandlog_ref::parse(text, o.grammar == sandlog::syntax::iso8601,
+                                        static_cast<sandlog_ref::leap>(o.leap), false);
+    if (l.args[3] == "ok") {
+      REQUIRE(l.args.size() == 8);
+      REQUIRE(got.r.ec == error::ok);
+      CHECK(got.consumed == text.size());
+      CHECK(got.ts.seconds == std::stoll(l.args[4]));
+      CHECK(got.ts.nanos == std::stoul(l.args[5]));
+      CHECK(got.ts.offset_minutes == std::stoi(l.args[6]));
+      CHECK(ref.ec == error::ok);
+      CHECK(ref.seconds == got.ts.seconds);
+    } else {
+      REQUIRE(l.args.size() == 5);
+      CHECK(got.r.ec == timestamp_error_named(l.args[3]));
+      CHECK(ref.ec == got.r.ec);
+    }
+    ++n;
+  }
+  CHECK(n >= 25);
 }
 
 TEST_CASE("lenient forms that are ambiguous or mixed are still rejected") {

@@ -94,6 +94,74 @@ inline error from_simdjson(simdjson::error_code e) noexcept {
   }
 }
 
+// Whether a member name `key` matches `name` (lower-case ASCII letters) the
+// way Go's encoding/json matches names to struct fields: ASCII case folded,
+// and the two non-ASCII characters that fold to ASCII letters, U+017F LATIN
+// SMALL LETTER LONG S to 's' and U+212A KELVIN SIGN to 'k'.
+constexpr bool go_json_name_is(std::string_view key, std::string_view name) noexcept {
+  if (key == name) return true;  // what writers send
+  std::size_t i = 0;
+  for (const char n : name) {
+    if (i == key.size()) return false;
+    if (key[i] == n || key[i] == static_cast<char>(n - ('a' - 'A'))) {
+      ++i;
+    } else if (n == 's' && key.substr(i, 2) == "\xC5\xBF") {
+      i += 2;
+    } else if (n == 'k' && key.substr(i, 3) == "\xE2\x84\xAA") {
+      i += 3;
+    } else {
+      return false;
+    }
+  }
+  return i == key.size();
+}
+
+constexpr int json_hex(char c) noexcept {
+  return c >= '0' && c <= '9'   ? c - '0'
+         : c >= 'a' && c <= 'f' ? c - 'a' + 10
+         : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                : -1;
+}
+
+// The code unit of the \uXXXX escape at p, or -1 when [p, end) does not
+// start with one.
+constexpr long json_u_escape(const char* p, const char* end) noexcept {
+  if (end - p < 6 || p[0] != '\\' || p[1] != 'u') return -1;
+  long v = 0;
+  for (int i = 2; i < 6; ++i) {
+    const int h = json_hex(p[i]);
+    if (h < 0) return -1;
+    v = v * 16 + h;
+  }
+  return v;
+}
+
+// Rewrites, in place, each \uD800-\uDFFF escape that is not half of a
+// high-low pair into \uFFFD (the same six bytes), as Go's decoder reads it.
+// A backslash is only valid inside a string, where it starts an escape of
+// two or more bytes, so a plain walk from escape to escape stays in step.
+// Returns whether anything was rewritten.
+inline bool replace_lone_surrogates(char* p, const char* end) noexcept {
+  bool changed = false;
+  while (true) {
+    p = static_cast<char*>(std::memchr(p, '\\', static_cast<std::size_t>(end - p)));
+    if (p == nullptr || end - p < 2) return changed;
+    const long unit = json_u_escape(p, end);
+    if (unit < 0xD800 || unit > 0xDFFF) {
+      p += unit < 0 ? 2 : 6;
+      continue;
+    }
+    const long next = json_u_escape(p + 6, end);
+    if (unit <= 0xDBFF && next >= 0xDC00 && next <= 0xDFFF) {
+      p += 12;  // a pair: one code point
+      continue;
+    }
+    std::memcpy(p + 2, "fffd", 4);
+    changed = true;
+    p += 6;
+  }
+}
+
 constexpr bool is_json_space(char c) noexcept {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
@@ -380,36 +448,47 @@ class event_decoder {
   // out: message is "log" without its trailing '\n', partial is true when
   // there was none. message views the parser and lives until the next decode
   // call. A trailing '\n' after the JSON is fine. Unknown members (attrs) are
-  // ignored. Allocates only to grow its buffers.
+  // ignored. Read as moby reads it, with Go's encoding/json: member names
+  // match case-insensitively ("LOG", "Stream"), a lone UTF-16 surrogate
+  // escape is U+FFFD, and "log" and "stream" may be absent (moby omits them
+  // when empty): an absent or empty stream is stream_kind::unknown. "time" is
+  // required. Allocates only to grow its buffers.
   json_result decode_docker_json(std::string_view line, log_record& out) noexcept {
     last_ = {};
     if (error e = load(line); e != error::ok) return fail(e, {});
     simdjson::dom::element root;
-    if (auto e = parser_.parse(scratch_.get(), line.size(), false).get(root))
-      return fail(classify(scratch_.get(), scratch_.get() + line.size(), e), {});
+    char* const first = scratch_.get();
+    simdjson::error_code parsed = parser_.parse(first, line.size(), false).get(root);
+    // simdjson rejects lone surrogates; Go reads each as U+FFFD. Only on that
+    // failure, rewrite them so in the copy and parse again: no cost otherwise.
+    if (parsed == simdjson::STRING_ERROR && detail::replace_lone_surrogates(first, first + line.size()))
+      parsed = parser_.parse(first, line.size(), false).get(root);
+    if (parsed) return fail(classify(first, first + line.size(), parsed), {});
     simdjson::dom::object obj;
     if (root.get_object().get(obj)) return fail(error::json_wrong_type, {});
     std::string_view log, stream, time;
     bool have_log = false, have_stream = false, have_time = false;
     for (simdjson::dom::key_value_pair kv : obj) {
-      if (kv.key == "log") {
+      // Two spellings of one name are a duplicate: Go keeps the last, other
+      // readers keep both apart.
+      if (detail::go_json_name_is(kv.key, "log")) {
         if (error err = take_string(kv.value, have_log, log); err != error::ok) return fail(err, "log");
-      } else if (kv.key == "stream") {
+      } else if (detail::go_json_name_is(kv.key, "stream")) {
         if (error err = take_string(kv.value, have_stream, stream); err != error::ok)
           return fail(err, "stream");
-      } else if (kv.key == "time") {
+      } else if (detail::go_json_name_is(kv.key, "time")) {
         if (error err = take_string(kv.value, have_time, time); err != error::ok)
           return fail(err, "time");
       }
     }
-    if (!have_log) return fail(error::json_missing_field, "log");
-    if (!have_stream) return fail(error::json_missing_field, "stream");
     if (!have_time) return fail(error::json_missing_field, "time");
     log_record rec;
     if (stream == "stdout") {
       rec.stream = stream_kind::out;
     } else if (stream == "stderr") {
       rec.stream = stream_kind::err;
+    } else if (stream.empty()) {
+      rec.stream = stream_kind::unknown;
     } else {
       return fail(error::bad_stream, "stream");
     }

@@ -6,11 +6,11 @@
 //   message = *sep [ pair *( 1*sep pair ) ] *sep
 //   sep     = any byte <= 0x20            (space, tab, CR, LF, other controls)
 //   pair    = key [ "=" [ value ] ]       (`flag` and `key=` are both valid)
-//   key     = 1*( any byte > 0x20 except '=' and '"' ), valid UTF-8
+//   key     = 1*( any byte > 0x20 except '=' and '"' ), valid UTF-8 without U+FFFD
 //   value   = quoted / bare
 //   bare    = 1*( any byte > 0x20 ) not starting with '"'   ('=' and '"' allowed inside)
 //   quoted  = '"' *( any byte except '"' and '\' / escape ) '"'  then sep or end
-//   escape  = '\' ( '"' / '\' / '/' / 'b' / 'f' / 'n' / 'r' / 't' / 'u' 4HEXDIG )
+//   escape  = '\' ( '"' / '\' / '/' / "'" / 'b' / 'f' / 'n' / 'r' / 't' / 'u' 4HEXDIG )
 // Escapes are checked while iterating and decoded only on request.
 #ifndef SANDLOG_LOGFMT_HPP
 #define SANDLOG_LOGFMT_HPP
@@ -122,7 +122,7 @@ constexpr std::size_t decode_escape(const char*& p, const char* end, char* out) 
     case 'r': out[0] = '\r'; return 1;
     case 't': out[0] = '\t'; return 1;
     case 'u': break;
-    default: out[0] = e; return 1;  // '"', '\\', '/'
+    default: out[0] = e; return 1;  // '"', '\\', '/', '\''
   }
   std::uint32_t cp = read_hex4(p);
   p += 4;
@@ -170,6 +170,14 @@ constexpr std::size_t utf8_sequence_length(const char* p, const char* end) noexc
     if (b < 0x80 || b > 0xBF) return 0;
   }
   return n;
+}
+
+// True when the n-byte sequence at p is U+FFFD. A key holding it is rejected
+// like invalid UTF-8, as go-logfmt does: it is what a transport that repairs
+// UTF-8 (Docker's json-file, for one) makes of invalid bytes, so the key is
+// judged the same read raw or repaired; go-logfmt's encoder refuses such a key.
+constexpr bool is_replacement_character(const char* p, std::size_t n) noexcept {
+  return n == 3 && p[0] == '\xEF' && p[1] == '\xBF' && p[2] == '\xBD';
 }
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && \
@@ -230,7 +238,7 @@ inline parse_result scan_quoted(const char* open, const char* end, bool& escaped
     escaped = true;
     if (end - p < 2) return {open, error::unterminated_quote};
     switch (p[1]) {
-      case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+      case '"': case '\\': case '/': case '\'': case 'b': case 'f': case 'n': case 'r': case 't':
         p += 2;
         continue;
       case 'u':
@@ -386,7 +394,7 @@ class logfmt_reader {
   inline bool next(logfmt_field& out) noexcept;
 
   // error::ok at the end of a well-formed message; else what was wrong:
-  // bad_key (empty key, '"' in a key, invalid UTF-8 in a key),
+  // bad_key (empty key, '"' in a key, invalid UTF-8 or U+FFFD in a key),
   // unterminated_quote, bad_escape, missing_space (a closing quote followed
   // by something other than a separator).
   constexpr error ec() const noexcept { return ec_; }
@@ -434,7 +442,7 @@ inline bool logfmt_reader::next(logfmt_field& out) noexcept {
       continue;
     }
     const std::size_t n = detail::utf8_sequence_length(p, end);
-    if (n == 0) return fail(p, error::bad_key);
+    if (n == 0 || detail::is_replacement_character(p, n)) return fail(p, error::bad_key);
     p += n;
   }
   if (p == key_start) return fail(p, error::bad_key);  // "=value"

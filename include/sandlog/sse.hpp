@@ -9,7 +9,9 @@
 // the event (no event when the data buffer is empty, but the event type is
 // reset); `id` sets the last event ID (ignored when it holds a NUL) and
 // persists across events; `retry` is taken only when it is all ASCII digits;
-// an event left unfinished when the stream ends is discarded.
+// an event left unfinished when the stream ends is discarded, and so is an
+// `id` it set: the next stream starts from the last dispatched ID, as the
+// WPT eventsource tests and browsers do.
 //
 // Bytes are passed through as they are: invalid UTF-8 is not replaced by
 // U+FFFD as a browser would do.
@@ -80,6 +82,11 @@ class sse_decoder {
     lines_.reset();
     data_.clear();
     type_.clear();
+    // An `id` read since the last dispatch belongs to an event never
+    // delivered: carried into the next stream it would label that stream's
+    // events, and become Last-Event-ID, past an event the caller never saw.
+    // id_ has held every ID last_id_ holds, so this does not allocate.
+    id_.assign(last_id_);
     dropping_ = false;
     bom_state_ = 0;
   }

@@ -207,6 +207,7 @@ inline result parse(std::string_view s, bool lenient, leap policy, bool assume_u
   }
 
   int offset = 0;
+  int offset_seconds = 0;  // the ":SS" of an offset, signed like it
   char c = in.peek();
   bool has_offset = in.has(0) && (c == 'Z' || c == 'z' || c == '+' || c == '-');
   if (!has_offset) {
@@ -215,22 +216,39 @@ inline result parse(std::string_view s, bool lenient, leap policy, bool assume_u
     in.skip();
   } else {
     in.skip();
-    int oh = 0, om = 0;
+    int oh = 0, om = 0, os = 0;
+    bool with_seconds = false;
     SANDLOG_REF_TRY(in.number(2, oh, error::bad_offset));
     if (!lenient) {
       SANDLOG_REF_TRY(in.literal(":", error::bad_offset));
       SANDLOG_REF_TRY(in.number(2, om, error::bad_offset));
+      // RFC 3339 offsets have no seconds: refused, not left unread.
+      if (in.has(1) && in.peek() == ':' && reader::digit(in.peek(1))) SANDLOG_REF_FAIL(error::bad_offset);
     } else if (in.has(0) && in.peek() == ':') {
       in.skip();
       SANDLOG_REF_TRY(in.number(2, om, error::bad_offset));
+      if (in.has(1) && in.peek() == ':' && reader::digit(in.peek(1))) {
+        in.skip();
+        SANDLOG_REF_TRY(in.number(2, os, error::bad_offset));
+        with_seconds = true;
+      }
     } else if (in.has(0) && reader::digit(in.peek())) {
       SANDLOG_REF_TRY(in.number(2, om, error::bad_offset));
+      if (in.has(0) && reader::digit(in.peek())) {
+        SANDLOG_REF_TRY(in.number(2, os, error::bad_offset));
+        with_seconds = true;
+      }
     }
-    if (oh > 23 || om > 59) SANDLOG_REF_FAIL(error::bad_offset);
+    if (oh > 23 || om > 59 || os > 59) SANDLOG_REF_FAIL(error::bad_offset);
+    if (with_seconds && in.has(1) && (in.peek() == '.' || in.peek() == ',') &&
+        reader::digit(in.peek(1)))
+      SANDLOG_REF_FAIL(error::bad_offset);  // a fraction of the offset's seconds
     offset = (c == '-' ? -1 : 1) * (oh * 60 + om);
+    offset_seconds = (c == '-' ? -1 : 1) * os;
   }
 
   if (second == 60) {
+    if (offset_seconds != 0) SANDLOG_REF_FAIL(error::bad_second);
     int utc_minutes = hour * 60 + minute - offset;
     while (utc_minutes < 0) utc_minutes += 1440;
     while (utc_minutes >= 1440) utc_minutes -= 1440;
@@ -246,7 +264,7 @@ inline result parse(std::string_view s, bool lenient, leap policy, bool assume_u
   long last_local = days_of(9999, 12, 31) * 86400L + 86399L;
   if (local_seconds < first_local || local_seconds > last_local) SANDLOG_REF_FAIL(error::out_of_range);
   r.consumed = in.pos();
-  r.seconds = local_seconds - offset * 60L;
+  r.seconds = local_seconds - offset * 60L - offset_seconds;
   r.nanos = nanos;
   r.offset = offset;
   return r;
