@@ -122,11 +122,11 @@ struct member_name {
 
 namespace detail {
 
-constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+constexpr bool name_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 
 constexpr bool all_digits(std::string_view s) noexcept {
   for (char c : s)
-    if (!is_digit(c)) return false;
+    if (!name_digit(c)) return false;
   return !s.empty();
 }
 
@@ -187,7 +187,7 @@ constexpr bool rotation_suffix(std::string_view s, std::string_view& base,
   }
   // .N and -YYYYMMDD[HH]: the run of digits after the last '.' or '-'.
   std::size_t i = s.size();
-  while (i > 0 && is_digit(s[i - 1])) --i;
+  while (i > 0 && name_digit(s[i - 1])) --i;
   const std::size_t digits = s.size() - i;
   if (digits == 0 || i < 2) return false;  // needs a separator and a base before it
   const std::string_view run = s.substr(i);
@@ -446,7 +446,7 @@ inline error list_directory(const std::string& dir, listing& out, int& err) {
 }
 
 // The files of one directory to group: all of its files, or the ones named.
-struct unit {
+struct set_unit {
   std::string dir;                  // as written; "" for the working directory
   std::vector<std::string> names;
   bool named = false;               // the files were named, not listed
@@ -491,7 +491,7 @@ class expander {
   }
 
   expansion finish() {
-    for (const unit& u : units_) emit(u);
+    for (const set_unit& u : units_) emit(u);
     return std::move(out_);
   }
 
@@ -530,7 +530,7 @@ class expander {
   void file(const std::string& path) {
     const std::string dir(dir_part(path));
     const std::string name(last_component(path));
-    for (unit& u : units_) {
+    for (set_unit& u : units_) {
       if (u.named && u.dir == dir) {
         u.names.push_back(name);
         return;
@@ -539,7 +539,7 @@ class expander {
     units_.push_back({dir, {name}, true});
   }
 
-  void emit(const unit& u) {
+  void emit(const set_unit& u) {
     std::vector<log_set> sets = group_log_sets(u.names);
     // One directory's kubelet restarts: pick by restart_choice.
     std::vector<const log_set*> restarts;
@@ -573,7 +573,7 @@ class expander {
     }
   }
 
-  void add_paths(const unit& u, const log_set& s, log_source& src) {
+  void add_paths(const set_unit& u, const log_set& s, log_source& src) {
     for (const member_gap& g : s.gaps) {
       std::string missing = join_path(u.dir, s.base) + "." + std::to_string(g.first);
       if (g.last != g.first) missing += " .. ." + std::to_string(g.last);
@@ -588,7 +588,7 @@ class expander {
   }
 
   expand_options opts_;
-  std::vector<unit> units_;
+  std::vector<set_unit> units_;
   std::vector<std::string> seen_;   // every path handed out, so none is read twice
   expansion out_;
 };
