@@ -1,6 +1,7 @@
 // sandlog: the umbrella header. Includes every part that needs no third-party
-// library. json.hpp (simdjson), logfmt.hpp and predicate.hpp (fast_float) are
-// included separately by the programs that link those libraries.
+// library. json.hpp (simdjson), logfmt.hpp and predicate.hpp (fast_float) and
+// gzip.hpp (ISA-L) are included separately by the programs that link those
+// libraries.
 #ifndef SANDLOG_HPP
 #define SANDLOG_HPP
 
@@ -15,5 +16,7 @@
 #include "sandlog/follow.hpp"
 #include "sandlog/sse.hpp"
 #include "sandlog/value.hpp"
+#include "sandlog/log_set.hpp"
+#include "sandlog/merge.hpp"
 
 #endif  // SANDLOG_HPP

@@ -75,6 +75,15 @@ enum class error : std::uint8_t {
   trailing_bytes,      // a complete value followed by bytes that are not part of it
   unsupported_format,  // the function does not decode that log_format
 
+  // log sets (log_set.hpp) and gzip (gzip.hpp)
+  not_found,           // no file, directory or glob match by that name
+  io_error,            // a file or directory could not be read (the errno says why)
+  no_previous,         // no earlier restart of the container than the current one
+  missing_member,      // a rotated member of a set is absent between others
+  gzip_corrupt,        // a gzip header or deflate stream is malformed
+  gzip_checksum,       // a gzip member's CRC-32 or length does not match its data
+  gzip_truncated,      // the input ends inside a gzip member
+
   count_  // not an error: the number of values above
 };
 
@@ -123,6 +132,13 @@ constexpr std::string_view to_string(error e) noexcept {
     case error::json_duplicate_key: return "JSON field given twice";
     case error::trailing_bytes: return "unexpected bytes after the value";
     case error::unsupported_format: return "format not decoded by this function";
+    case error::not_found: return "no such file, directory or glob match";
+    case error::io_error: return "cannot read the file or directory";
+    case error::no_previous: return "no earlier restart of the container";
+    case error::missing_member: return "rotated file missing from the set";
+    case error::gzip_corrupt: return "corrupt gzip data";
+    case error::gzip_checksum: return "gzip checksum or length mismatch";
+    case error::gzip_truncated: return "input ends inside a gzip member";
     case error::count_: break;
   }
   return "unknown error";
