@@ -75,6 +75,14 @@ enum class error : std::uint8_t {
   trailing_bytes,      // a complete value followed by bytes that are not part of it
   unsupported_format,  // the function does not decode that log_format
 
+  // docker local driver (size-framed protobuf records)
+  truncated_record,      // the stream ends inside a record
+  record_size_mismatch,  // a record's size trailer differs from its size header
+  record_too_large,      // a record's size exceeds the configured limit
+  bad_varint,            // a protobuf varint longer than 10 bytes, or cut short
+  bad_wire_type,         // a protobuf tag with field number 0, a bad wire type, or a known field of the wrong type
+  truncated_field,       // a protobuf field runs past the end of its message
+
   count_  // not an error: the number of values above
 };
 
@@ -123,6 +131,12 @@ constexpr std::string_view to_string(error e) noexcept {
     case error::json_duplicate_key: return "JSON field given twice";
     case error::trailing_bytes: return "unexpected bytes after the value";
     case error::unsupported_format: return "format not decoded by this function";
+    case error::truncated_record: return "stream ends inside a record";
+    case error::record_size_mismatch: return "record size trailer differs from its header";
+    case error::record_too_large: return "record larger than its limit";
+    case error::bad_varint: return "bad protobuf varint";
+    case error::bad_wire_type: return "bad protobuf field tag or wire type";
+    case error::truncated_field: return "protobuf field runs past its message";
     case error::count_: break;
   }
   return "unknown error";
