@@ -264,7 +264,7 @@ TEST_CASE("local: each malformed record is an error at its offset, after the rec
 
   const std::vector<bad_case> cases = {
       {"size trailer differs", mismatch, error::record_size_mismatch, 4 + mismatch.size() - 8},
-      {"too large", "\x00\x10\x00\x01" + std::string(16, 'x'), error::record_too_large, 0},
+      {"too large", std::string("\x00\x10\x00\x01", 4) + std::string(16, 'x'), error::record_too_large, 0},
       {"field number 0", local_record(tag_zero), error::bad_wire_type, 4},
       {"varint of 11 bytes", local_record(long_varint), error::bad_varint, 4},
       {"tenth varint byte above 1", local_record(tenth_byte), error::bad_varint, 4},
