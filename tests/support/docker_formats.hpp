@@ -430,12 +430,24 @@ inline std::vector<ref_message> reference_local_join(const std::vector<ref_entry
     s.m.seconds = e.seconds;
     s.m.nanos = e.nanos;
   };
+  // Like cri_joiner, a message past `max` bytes gives its full pieces out as
+  // soon as a fragment brings more.
+  auto append = [&](open_msg& s, const std::string& text) {
+    s.m.text += text;
+    while (s.m.text.size() > max) {
+      ref_message piece = s.m;
+      piece.text = s.m.text.substr(0, max);
+      piece.flags = sandlog::line::continued;
+      out.push_back(piece);
+      s.m.text.erase(0, max);
+    }
+  };
   for (const ref_entry& e : entries) {
     open_msg& s = slots[static_cast<std::size_t>(e.stream)];
     if (!e.partial) {
       if (s.open && s.keyed) close(s, sandlog::line::unterminated);
       if (!s.open) start(s, e);
-      s.m.text += e.line;
+      append(s, e.line);
       close(s, 0);
       continue;
     }
@@ -443,7 +455,7 @@ inline std::vector<ref_message> reference_local_join(const std::vector<ref_entry
       if (s.open && s.keyed) close(s, sandlog::line::unterminated);
       if (!s.open) start(s, e);
       s.keyed = false;
-      s.m.text += e.line;
+      append(s, e.line);
       continue;
     }
     if (s.open && (!s.keyed || s.id != e.id || s.next != e.ordinal))
@@ -454,7 +466,7 @@ inline std::vector<ref_message> reference_local_join(const std::vector<ref_entry
       s.id = e.id;
     }
     s.next = std::int64_t{e.ordinal} + 1;
-    s.m.text += e.line;
+    append(s, e.line);
     if (e.last) close(s, 0);
   }
   for (open_msg& s : slots)
