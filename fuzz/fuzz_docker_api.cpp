@@ -62,9 +62,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     SANDLOG_FUZZ_ASSERT(whole.ec != sandlog::error::daemon_error ||
                         whole.daemon_text == ref.daemon_text);
   }
-  // detect_body never contradicts the decoder on a body it read to the end
+  // a body detect_body calls raw never decodes cleanly
   if (sandlog::detect_body(payload) == sandlog::body_kind::raw)
-    SANDLOG_FUZZ_ASSERT(whole.ec == sandlog::error::bad_frame_type);
+    SANDLOG_FUZZ_ASSERT(whole.ec != sandlog::error::ok);
   SANDLOG_FUZZ_ASSERT(run(sandlog_fuzz::chunk(payload, sizes), o) == whole);
   SANDLOG_FUZZ_ASSERT(run(sandlog_fuzz::chunk(payload, {1}), o) == whole);
   return 0;

@@ -87,7 +87,8 @@ struct api_options {
 //                    whose length runs past the end)
 //   timestamp errors (bad_year, ..., missing_space) with timestamps set: a
 //                    frame that does not start with `RFC3339 `
-//   line_too_long    overflow::fail
+//   line_too_long    overflow::fail (the offset of the frame that made the
+//                    line too long)
 // Memory: each stream's buffer of at most max_line bytes, the demuxer's
 // error text and 36 bytes for a timestamp cut by a chunk boundary; nothing
 // per line once warm.
@@ -186,7 +187,9 @@ class docker_api_decoder {
         rec.message = data.substr(0, n);
         data.remove_prefix(n + 1);
       }
-      if (error e = joiner_.add(rec, sink); e != error::ok) return fail(e, demux_.consumed());
+      // The frame, not the piece: which frame a line outgrows max_line in
+      // does not depend on the chunking.
+      if (error e = joiner_.add(rec, sink); e != error::ok) return fail(e, frame_start_);
     }
     return after_piece(piece);
   }

@@ -469,8 +469,11 @@ inline std::vector<ref_message> reference_local_join(const std::vector<ref_entry
     append(s, e.line);
     if (e.last) close(s, 0);
   }
-  for (open_msg& s : slots)
+  for (sandlog::stream_kind k :
+       {sandlog::stream_kind::out, sandlog::stream_kind::err, sandlog::stream_kind::unknown}) {
+    open_msg& s = slots[static_cast<std::size_t>(k)];
     if (s.open) close(s, sandlog::line::unterminated);
+  }
   return out;
 }
 
