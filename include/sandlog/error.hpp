@@ -83,6 +83,13 @@ enum class error : std::uint8_t {
   gzip_corrupt,        // a gzip header or deflate stream is malformed
   gzip_checksum,       // a gzip member's CRC-32 or length does not match its data
   gzip_truncated,      // the input ends inside a gzip member
+  // docker local driver (size-framed protobuf records)
+  truncated_record,      // the stream ends inside a record
+  record_size_mismatch,  // a record's size trailer differs from its size header
+  record_too_large,      // a record's size exceeds the configured limit
+  bad_varint,            // a protobuf varint longer than 10 bytes, or cut short
+  bad_wire_type,         // a protobuf tag with field number 0, a bad wire type, or a known field of the wrong type
+  truncated_field,       // a protobuf field runs past the end of its message
 
   count_  // not an error: the number of values above
 };
@@ -139,6 +146,12 @@ constexpr std::string_view to_string(error e) noexcept {
     case error::gzip_corrupt: return "corrupt gzip data";
     case error::gzip_checksum: return "gzip checksum or length mismatch";
     case error::gzip_truncated: return "input ends inside a gzip member";
+    case error::truncated_record: return "stream ends inside a record";
+    case error::record_size_mismatch: return "record size trailer differs from its header";
+    case error::record_too_large: return "record larger than its limit";
+    case error::bad_varint: return "bad protobuf varint";
+    case error::bad_wire_type: return "bad protobuf field tag or wire type";
+    case error::truncated_field: return "protobuf field runs past its message";
     case error::count_: break;
   }
   return "unknown error";

@@ -1,0 +1,319 @@
+#!/usr/bin/env bash
+# Compares sandlog with a real Docker daemon: starts a private dockerd, runs
+# containers that write the hard cases (interleaved streams, CRLF, NUL,
+# invalid UTF-8, a multibyte character cut at 16 KiB, lines of 100 KiB and
+# 2 MiB, a 20,000-line burst, rotation with compression, a TTY) with the
+# json-file and the local driver, and checks that what `docker logs` prints
+# is what sandlog decodes from
+#   - the json-file files:   sandlog --output raw --format docker-json [--stream]
+#   - the local files:       decode local / local-joined (docker_local.hpp)
+#   - the Engine API body:   decode api [--timestamps] (docker_api.hpp)
+# Usage: run.sh SANDLOG DECODE. Needs root, docker.io, busybox-static, curl.
+# It never skips: if the daemon cannot start it says why and fails. The
+# daemon and everything it made are removed on any exit.
+set -euo pipefail
+
+sandlog=$1
+decode=$2
+started=$SECONDS
+
+die() { echo "docker_real: $*" >&2; exit 1; }
+
+[ "$(id -u)" -eq 0 ] || die "needs root to start a private dockerd (run the test as root)"
+for tool in dockerd containerd runc curl gzip cmp; do
+  command -v "$tool" >/dev/null || die "$tool not found (scripts/install-deps docker.io busybox-static curl)"
+done
+# Debian's client matches Debian's daemon; another one on PATH may be newer.
+docker_bin=$(command -v /usr/bin/docker || command -v docker) || die "docker client not found"
+busybox=/bin/busybox
+[ -x "$busybox" ] || die "$busybox not found (install busybox-static)"
+if ldd "$busybox" >/dev/null 2>&1; then die "$busybox is dynamically linked; install busybox-static"; fi
+
+dir=$(mktemp -d /tmp/sandlog-docker.XXXXXX)
+sock=$dir/docker.sock
+daemon_pid=""
+
+cleanup() {
+  local rc=$?
+  set +e
+  if [ -n "$daemon_pid" ] && kill -0 "$daemon_pid" 2>/dev/null; then
+    "$docker_bin" -H "unix://$sock" ps -aq 2>/dev/null |
+      xargs -r "$docker_bin" -H "unix://$sock" rm -f >/dev/null 2>&1
+    kill "$daemon_pid"
+    for _ in $(seq 1 40); do kill -0 "$daemon_pid" 2>/dev/null || break; sleep 0.25; done
+    kill -9 "$daemon_pid" 2>/dev/null
+    wait "$daemon_pid" 2>/dev/null
+  fi
+  # whatever the daemon left mounted under our directory, deepest first
+  awk -v d="$dir" '$2 ~ "^"d {print $2}' /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null
+  rm -rf "$dir"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+dk() { "$docker_bin" -H "unix://$sock" "$@"; }
+
+start_daemon() {  # start_daemon <storage driver>; 0 when it answers
+  dockerd --host "unix://$sock" --data-root "$dir/data" --exec-root "$dir/exec" \
+    --pidfile "$dir/dockerd.pid" --storage-driver "$1" --iptables=false --ip-forward=false \
+    --ip-masq=false --bridge=none >"$dir/dockerd-$1.log" 2>&1 &
+  daemon_pid=$!
+  for _ in $(seq 1 120); do
+    kill -0 "$daemon_pid" 2>/dev/null || { wait "$daemon_pid" 2>/dev/null; daemon_pid=""; return 1; }
+    dk version >/dev/null 2>&1 && return 0
+    sleep 0.25
+  done
+  kill "$daemon_pid" 2>/dev/null; wait "$daemon_pid" 2>/dev/null; daemon_pid=""
+  return 1
+}
+
+driver=overlay2
+if ! start_daemon overlay2; then
+  echo "docker_real: dockerd did not start with overlay2:" >&2
+  tail -5 "$dir/dockerd-overlay2.log" >&2
+  rm -rf "$dir/data" "$dir/exec"
+  driver=vfs
+  start_daemon vfs || { echo "docker_real: dockerd did not start with vfs either:" >&2
+                        tail -20 "$dir/dockerd-vfs.log" >&2; exit 1; }
+fi
+server=$(dk version -f '{{.Server.Version}}')
+echo "dockerd $server started (storage driver $driver) in $((SECONDS - started))s"
+
+# An image of busybox alone.
+mkdir -p "$dir/image/bin"
+cp "$busybox" "$dir/image/bin/busybox"
+for applet in sh echo printf cat head tr seq sleep yes dd; do ln -s busybox "$dir/image/bin/$applet"; done
+tar -C "$dir/image" -cf "$dir/image.tar" .
+dk import "$dir/image.tar" sandlog-busybox:test >/dev/null
+
+# The programs the containers run.
+declare -A program
+program[interleave]='i=0; while [ $i -lt 2000 ]; do echo "out $i"; echo "err $i" >&2; i=$((i+1)); done'
+program[bytes]='printf "crlf\r\n"; printf "nul\000inside\n"; printf "bad \377\376 utf8\n";
+  printf "cut \342\202 char\n"; printf "\n\n"; printf "\t tabs \r\n" >&2; printf "no newline at end"'
+program[utf8cut]='head -c 16383 /dev/zero | tr "\000" x; printf "\342\202\254 after the euro sign\n";
+  head -c 32767 /dev/zero | tr "\000" y; printf "\303\251\n"'
+program[long100k]='head -c 102400 /dev/zero | tr "\000" a; echo; echo after;
+  head -c 50000 /dev/zero | tr "\000" e >&2; echo >&2'
+program[long2m]='head -c 2097152 /dev/zero | tr "\000" b; echo; echo after >&2'
+program[burst]='seq 1 20000; seq 1 3000 >&2'
+program[rotate]='seq 1 3000; head -c 40000 /dev/zero | tr "\000" r; echo; seq 3001 4500 >&2'
+
+run_container() {  # run_container <name> <program> <docker run options...>
+  local name=$1 prog=$2
+  shift 2
+  dk run -d --network none --name "$name" "$@" sandlog-busybox:test /bin/sh -c "$prog" >/dev/null
+}
+
+containers=()
+for p in interleave bytes utf8cut long100k long2m burst; do
+  run_container "json-$p" "${program[$p]}" --log-driver json-file
+  run_container "local-$p" "${program[$p]}" --log-driver local
+  containers+=("json-$p" "local-$p")
+done
+run_container json-rotate "${program[rotate]}" --log-driver json-file \
+  --log-opt max-size=64k --log-opt max-file=9 --log-opt compress=true
+run_container local-rotate "${program[rotate]}" --log-driver local \
+  --log-opt max-size=64k --log-opt max-file=9 --log-opt compress=true
+run_container json-tty 'printf "tty line\n"; printf "second\r\n"; printf "\033[1mbold\033[0m\n"' \
+  --log-driver json-file -t
+run_container local-tty 'printf "tty line\n"; printf "second\r\n"' --log-driver local -t
+containers+=(json-rotate local-rotate json-tty local-tty)
+for c in "${containers[@]}"; do
+  code=$(dk wait "$c")
+  [ "$code" = 0 ] || die "container $c exited with $code"
+done
+echo "${#containers[@]} containers ran in $((SECONDS - started))s"
+
+# Docker before 23.0 (moby 990b0e28) prints no '\n' after a local-driver line
+# that it had to cut into fragments; decode local --legacy does the same.
+legacy=""
+[ "${server%%.*}" -lt 23 ] && legacy=--legacy
+
+work=$dir/cmp
+mkdir -p "$work"
+compared=0
+bytes=0
+records=0
+failures=0
+final_newline=0
+order_skipped=0
+processed=0
+
+# check <label> <expected file> <actual file>
+check() {
+  if cmp -s "$2" "$3"; then
+    compared=$((compared + 1))
+    bytes=$((bytes + $(stat -c %s "$2")))
+  else
+    failures=$((failures + 1))
+    echo "MISMATCH $1: expected $(stat -c %s "$2") bytes, got $(stat -c %s "$3")" >&2
+    cmp "$2" "$3" 2>&1 | head -3 >&2 || true
+  fi
+}
+
+# sandlog's text output ends every record with '\n', also a last line that
+# had none (a documented difference): give the expectation that newline.
+with_final_newline() {  # with_final_newline <in> <out>
+  cp "$1" "$2"
+  if [ -s "$2" ] && [ "$(tail -c 1 "$2" | od -An -c | tr -d ' ')" != '\n' ]; then
+    printf '\n' >>"$2"
+    final_newline=$((final_newline + 1))
+  fi
+}
+
+# dec <output> <args...>: runs decode; a decoding error is a failure, shown.
+dec() {
+  local out=$1
+  shift
+  if ! "$decode" "$@" >"$out" 2>"$out.log"; then
+    failures=$((failures + 1))
+    echo "FAILED decode $*: $(tail -1 "$out.log")" >&2
+  fi
+}
+
+count_records() {  # the records= figures decode printed in the logs given
+  local n=0 f r
+  for f in "$@"; do
+    r=$(sed -n 's/^records=\([0-9]*\).*/\1/p' "$f" 2>/dev/null)
+    n=$((n + ${r:-0}))
+  done
+  echo "$n"
+}
+
+for c in "${containers[@]}"; do
+  id=$(dk inspect -f '{{.Id}}' "$c")
+  cdir=$dir/data/containers/$id
+  dk logs "$c" >"$work/$c.all" 2>&1
+  dk logs "$c" >"$work/$c.out" 2>/dev/null
+  dk logs "$c" 2>"$work/$c.err" >/dev/null
+  tty=$(dk inspect -f '{{.Config.Tty}}' "$c")
+
+  # The rotated files, oldest first, then the live one, as one stream.
+  case $c in
+    json-*)
+      base=$cdir/$id-json.log
+      : >"$work/$c.file"
+      for n in $(seq 9 -1 1); do
+        if [ -f "$base.$n.gz" ]; then gzip -dc "$base.$n.gz" >>"$work/$c.file"
+        elif [ -f "$base.$n" ]; then cat "$base.$n" >>"$work/$c.file"; fi
+      done
+      cat "$base" >>"$work/$c.file"
+      json_streams="all out err"
+      case $c in *-long2m | *-rotate | *-utf8cut | *-long100k) json_streams="out err" ;; esac
+      for s in $json_streams; do
+        case $s in
+          all) "$sandlog" --output raw --format docker-json "$work/$c.file" >"$work/$c.sandlog.$s" ;;
+          out) "$sandlog" --output raw --format docker-json --stream stdout "$work/$c.file" >"$work/$c.sandlog.$s" ;;
+          err) "$sandlog" --output raw --format docker-json --stream stderr "$work/$c.file" >"$work/$c.sandlog.$s" ;;
+        esac
+        with_final_newline "$work/$c.$s" "$work/$c.want.$s"
+        check "$c json-file ($s)" "$work/$c.want.$s" "$work/$c.sandlog.$s"
+      done
+      "$sandlog" --output raw --format docker-json "$work/$c.file" >"$work/$c.sandlog.all"
+      records=$((records + $(wc -l <"$work/$c.sandlog.all")))
+      ;;
+    local-*)
+      base=$cdir/local-logs/container.log
+      files=()
+      for n in $(seq 9 -1 1); do
+        if [ -f "$base.$n.gz" ]; then gzip -dc "$base.$n.gz" >"$work/$c.rot$n"; files+=("$work/$c.rot$n")
+        elif [ -f "$base.$n" ]; then files+=("$base.$n"); fi
+      done
+      files+=("$base")
+      dec "$work/$c.decode.all" local $legacy "${files[@]}"
+      dec "$work/$c.decode.out" local $legacy --stream out "${files[@]}"
+      dec "$work/$c.decode.err" local $legacy --stream err "${files[@]}"
+      local_streams="all out err"
+      case $c in *-long2m | *-rotate | *-utf8cut | *-long100k) local_streams="out err" ;; esac
+      for s in $local_streams; do check "$c local file ($s)" "$work/$c.$s" "$work/$c.decode.$s"; done
+      records=$((records + $(count_records "$work/$c.decode.all.log")))
+      # The exact join by id and ordinal is what Docker 23+ prints, stream
+      # by stream (another stream's entries may sit between fragments).
+      for s in out err; do
+        dec "$work/$c.fragments.$s" local --stream "$s" "${files[@]}"
+        dec "$work/$c.joined.$s" local-joined --stream "$s" "${files[@]}"
+        check "$c local joined = local fragments with newlines ($s)" "$work/$c.fragments.$s" \
+          "$work/$c.joined.$s"
+      done
+      ;;
+  esac
+
+  # The Engine API body, plain and with timestamps=1.
+  curl -sS --unix-socket "$sock" "http://x/containers/$id/logs?stdout=1&stderr=1" -o "$work/$c.body"
+  curl -sS --unix-socket "$sock" "http://x/containers/$id/logs?stdout=1&stderr=1&timestamps=1" \
+    -o "$work/$c.tbody"
+  streams="all out err"
+  [ "$tty" = true ] && streams=all  # a TTY has one stream, written to stdout
+  # A line cut into fragments may have lines of the other stream logged
+  # between its fragments (each stream has its own copier in dockerd);
+  # docker logs prints the bytes in that order, sandlog the whole line once
+  # it ends. Such containers are compared stream by stream.
+  case $c in
+    *-long2m | *-rotate | *-utf8cut | *-long100k)
+      streams="out err"; order_skipped=$((order_skipped + 1)) ;;
+  esac
+  for s in $streams; do
+    opt=()
+    [ "$s" = all ] || opt=(--stream "$s")
+    dec "$work/$c.api.$s" api "${opt[@]}" "$work/$c.body"
+    check "$c api body ($s)" "$work/$c.$s" "$work/$c.api.$s"
+    dec "$work/$c.tapi.$s" api --timestamps "${opt[@]}" "$work/$c.tbody"
+    [ "$tty" = true ] && continue  # a TTY body is raw, timestamps and all
+    check "$c api body timestamps=1 ($s)" "$work/$c.$s" "$work/$c.tapi.$s"
+  done
+  if [ -f "$work/$c.api.all.log" ]; then
+    records=$((records + $(count_records "$work/$c.api.all.log")))
+  else
+    records=$((records + $(count_records "$work/$c.api.out.log" "$work/$c.api.err.log")))
+  fi
+  processed=$((processed + 1))
+  # Where no line was cut, each line is one frame and `docker logs -t` is
+  # exactly each line with its frame's time.
+  case $c in
+    *-interleave | *-burst)
+      dk logs -t "$c" >"$work/$c.t.out" 2>/dev/null
+      dec "$work/$c.tapi.t.out" api --timestamps --times --stream out "$work/$c.tbody"
+      check "$c api body times (out) = docker logs -t" "$work/$c.t.out" "$work/$c.tapi.t.out"
+      ;;
+  esac
+done
+
+# Bad input from the same daemon: a TTY body read as multiplexed, a body cut
+# inside a frame, a local file cut inside a record.
+id=$(dk inspect -f '{{.Id}}' json-tty)
+curl -sS --unix-socket "$sock" "http://x/containers/$id/logs?stdout=1&stderr=1" -o "$work/tty.body"
+if "$decode" api --mux "$work/tty.body" >/dev/null 2>"$work/bad.log"; then
+  failures=$((failures + 1)); echo "a TTY body decoded as multiplexed without error" >&2
+fi
+# be32 <file> <offset>: the big-endian u32 there
+be32() { od -An -tu1 -j "$2" -N4 "$1" | awk '{print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4}'; }
+# cut inside the second frame's payload: the error is at that frame's header
+second=$((8 + $(be32 "$work/json-interleave.body" 4)))
+head -c $((second + 9)) "$work/json-interleave.body" >"$work/cut.body"
+if "$decode" api "$work/cut.body" >/dev/null 2>>"$work/bad.log"; then
+  failures=$((failures + 1)); echo "a cut body decoded without error" >&2
+fi
+id=$(dk inspect -f '{{.Id}}' local-interleave)
+file=$dir/data/containers/$id/local-logs/container.log
+second_record=$((8 + $(be32 "$file" 0)))
+head -c $((second_record + 9)) "$file" >"$work/cut.local"
+if "$decode" local "$work/cut.local" >/dev/null 2>>"$work/bad.log"; then
+  failures=$((failures + 1)); echo "a cut local file decoded without error" >&2
+fi
+grep -q "bad multiplexed frame header at byte 0" "$work/bad.log" || { failures=$((failures + 1)); cat "$work/bad.log" >&2; }
+grep -q "stream ends inside a frame at byte $second\$" "$work/bad.log" || { failures=$((failures + 1)); cat "$work/bad.log" >&2; }
+grep -q "stream ends inside a record at byte $second_record\$" "$work/bad.log" || { failures=$((failures + 1)); cat "$work/bad.log" >&2; }
+echo "bad input, as reported:"
+sed 's/^/  /' "$work/bad.log"
+
+echo "containers: ${#containers[@]}  comparisons: $compared  records: $records  bytes compared: $bytes"
+echo "documented difference applied: final newline added to docker logs output $final_newline times"
+[ -n "$legacy" ] && echo "dockerd $server: local-driver lines cut into fragments end without '\\n' (compared with decode local --legacy)"
+echo "containers with cut lines compared stream by stream only: $order_skipped"
+echo "run time: $((SECONDS - started))s"
+# bash leaves a loop on an expansion error without failing: count the rounds
+[ "$processed" -eq "${#containers[@]}" ] || die "only $processed of ${#containers[@]} containers were compared"
+[ "$failures" -eq 0 ] || die "$failures comparisons failed"
+echo "docker_real: all comparisons equal"
