@@ -5,6 +5,7 @@
 #define SANDLOG_CLI_INPUT_HPP
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -114,6 +115,12 @@ inline bool looks_like_page(std::string_view body) noexcept {
   return j == body.size() || body[j] == '{' || body[j] == ']';
 }
 
+// Whether a read of fd would return at once (data, or the end).
+inline bool readable_now(int fd) noexcept {
+  pollfd p{fd, POLLIN, 0};
+  return poll(&p, 1, 0) > 0;
+}
+
 // Reads a whole JSON page (bounded by the decoder's document limit) and
 // hands its entries to the reader as records without a stream. Returns
 // false on an I/O error.
@@ -145,6 +152,36 @@ inline bool read_page(input_file& in, std::string& body, reader& rd, record_sink
   return true;
 }
 
+// A mapped file that shrinks under the reader (copytruncate does that)
+// would end the process with SIGBUS at the first page past the new end.
+// Before each piece the size is checked, so the reader stops at the new end
+// and says so; the handler below catches the rest of the race (a shrink
+// between the check and the read): it writes the records completed so far
+// and the reason, and exits with the I/O status.
+inline out_buffer* volatile mapped_out = nullptr;
+inline const char* volatile mapped_name = nullptr;
+
+extern "C" inline void on_mapped_shrink(int) {
+  if (out_buffer* out = mapped_out) (void)out_buffer::write_all(1, out->view());
+  static const char head[] = "sandlog: ";
+  static const char tail[] = ": file shrank while being read (truncated by another process)\n";
+  (void)!::write(2, head, sizeof head - 1);
+  if (const char* name = mapped_name) (void)!::write(2, name, std::strlen(name));
+  (void)!::write(2, tail, sizeof tail - 1);
+  _exit(exit_io);
+}
+
+// Whether the file still holds `end` bytes; says so once if not.
+inline bool still_holds(const input_file& in, std::uint64_t end) {
+  struct stat st {};
+  if (fstat(in.fd, &st) != 0 || static_cast<std::uint64_t>(st.st_size) >= end) return true;
+  std::fprintf(stderr, "sandlog: %s: file shrank from %llu to %llu bytes while being read "
+               "(truncated by another process); the records before that point are out\n",
+               in.name.c_str(), static_cast<unsigned long long>(in.size),
+               static_cast<unsigned long long>(st.st_size));
+  return false;
+}
+
 // Feeds [offset, size) of a regular file to the reader through mmap
 // windows. Returns false when writing the output failed (status says so).
 inline bool map_rest(input_file& in, std::uint64_t offset, reader& rd, record_sink& sink,
@@ -164,18 +201,34 @@ inline bool map_rest(input_file& in, std::uint64_t offset, reader& rd, record_si
     }
     const char* p = static_cast<const char*>(m) + (offset - base);
     const char* end = static_cast<const char*>(m) + len;
+    mapped_out = &out;
+    mapped_name = in.name.c_str();
+    struct sigaction sa {}, old {};
+    sa.sa_handler = on_mapped_shrink;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGBUS, &sa, &old);
     while (p != end && rd.stopped() == sandlog::error::ok) {
       const std::size_t n = static_cast<std::size_t>(end - p) < read_size ? static_cast<std::size_t>(end - p) : read_size;
+      const std::uint64_t piece_end = base + static_cast<std::uint64_t>(p + n - static_cast<const char*>(m));
+      if (!still_holds(in, piece_end)) {
+        status = exit_io;
+        break;
+      }
       rd.feed({p, n}, sink);
       p += n;
       if (out.full() && !out.flush(1)) {
+        sigaction(SIGBUS, &old, nullptr);
+        mapped_out = nullptr;
         munmap(m, static_cast<std::size_t>(len));
         io_error("standard output", errno);
         status = exit_io;
         return false;
       }
     }
+    sigaction(SIGBUS, &old, nullptr);
+    mapped_out = nullptr;
     munmap(m, static_cast<std::size_t>(len));
+    if (status == exit_io) return true;
     offset = base + len;
     bar.update(offset);
   }
@@ -271,8 +324,14 @@ inline int run_sequential(const options& opt, const render_options& ro, run_stat
         // An input with nothing more to read right now (a short read from a
         // pipe or a terminal): what is complete goes out before the next
         // read blocks.
-        if (!in.regular && have < read_size) {
+        if (!in.regular && !readable_now(in.fd)) {
           rd.flush(sink);
+          // -f --tail N on a pipe: the last N records of what came before
+          // the first wait, then everything new.
+          if (opt.follow && !tail_done) {
+            rd.release_tail(sink);
+            tail_done = true;
+          }
           if (!flush()) return status;
         }
         if (out.full() && !flush()) return status;

@@ -2,6 +2,7 @@
 // `sandlog --help` and docs/cli.md describe it.
 #include <string>
 
+#include "follow_files.hpp"
 #include "input.hpp"
 #include "lifecycle_audit.hpp"
 #include "options.hpp"
@@ -47,6 +48,11 @@ inline int run_records(const options& opt) {
       }
     }
   }
+  // --follow on named files follows them by name (pipes and standard input
+  // are read until they close).
+  bool names = opt.follow && !opt.lifecycle_json;
+  for (const std::string& f : opt.files) names = names && f != "-";
+  if (status < 0 && names) status = follow_files(opt, ro, total);
   if (status < 0) status = run_sequential(opt, ro, total);
   if (opt.stats) report_stats(total, monotonic_seconds() - start);
   return status;

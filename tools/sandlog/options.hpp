@@ -357,7 +357,6 @@ inline int parse_options(int argc, char** argv, options& opt) {
   }
   if (opt.files.empty()) opt.files.emplace_back("-");
   if (!opt.timestamps) opt.timestamps = opt.output != output_mode::raw;
-  if (opt.follow && opt.files.size() > 1) return usage_error("--follow reads one file");
   if (opt.fields && opt.output != output_mode::ndjson) return usage_error("--fields needs --output ndjson");
   return -1;
 }
