@@ -24,7 +24,7 @@
 #include "config.hpp"
 #include "error.hpp"
 #include "line_splitter.hpp"
-#include "record.hpp"
+#include "vocabulary.hpp"
 
 namespace sandlog {
 

@@ -18,8 +18,7 @@
 #include <vector>
 
 #include "config.hpp"
-#include "record.hpp"
-#include "timestamp.hpp"
+#include "vocabulary.hpp"
 
 namespace sandlog {
 

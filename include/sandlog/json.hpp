@@ -44,10 +44,9 @@
 
 #include "config.hpp"
 #include "error.hpp"
-#include "lifecycle.hpp"
-#include "record.hpp"
 #include "timestamp.hpp"
 #include "value.hpp"
+#include "vocabulary.hpp"
 
 namespace sandlog {
 

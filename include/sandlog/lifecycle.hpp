@@ -40,6 +40,7 @@
 #include "config.hpp"
 #include "error.hpp"
 #include "timestamp.hpp"
+#include "vocabulary.hpp"
 
 namespace sandlog {
 
@@ -109,13 +110,6 @@ constexpr bool is_legal_transition(lifecycle from, lifecycle to) noexcept {
 constexpr bool is_terminal(lifecycle s) noexcept {
   return s == lifecycle::killed || s == lifecycle::stopped;
 }
-
-// One element of a log page: when, and the line as the server sent it. The
-// view lives as long as whatever produced the entry says (see json.hpp).
-struct log_entry {
-  timestamp time;
-  std::string_view line;
-};
 
 // What went wrong with one event. The tracker keeps going after each.
 enum class anomaly_kind : std::uint8_t {

@@ -22,6 +22,7 @@
 #include "config.hpp"
 #include "detail/bits.hpp"
 #include "error.hpp"
+#include "vocabulary.hpp"
 
 #if SANDLOG_HAS_SSE2
 #include <emmintrin.h>
@@ -45,39 +46,10 @@
 
 namespace sandlog {
 
-// Which bytes end a line.
-enum class line_ending : std::uint8_t {
-  lf,          // only "\n"; a "\r" stays in the text
-  crlf_or_lf,  // "\n" or "\r\n" (one "\r" before the "\n" is removed)
-  any          // "\r\n", "\r" or "\n" (Server-Sent Events)
-};
-
-// What happens to a line whose text is longer than max_line bytes.
-enum class overflow : std::uint8_t {
-  split,     // pieces of max_line bytes flagged continued, then the rest
-  truncate,  // the first max_line bytes flagged truncated; the rest is dropped
-  discard,   // the whole line is dropped (and counted)
-  fail       // error::line_too_long; the splitter stays failed until reset()
-};
-
 struct line_options {
   std::size_t max_line = std::size_t{1} << 20;  // bytes of text, terminator excluded; 0 acts as 1
   line_ending ending = line_ending::crlf_or_lf;
   overflow on_overflow = overflow::split;
-};
-
-// One line (or one piece of an overlong line), without its terminator.
-struct line {
-  static constexpr std::uint8_t continued = 1;     // more pieces of this line follow
-  static constexpr std::uint8_t truncated = 2;     // bytes after this were dropped
-  static constexpr std::uint8_t unterminated = 4;  // the stream ended without a terminator
-
-  std::string_view text;
-  std::uint8_t flags = 0;
-
-  constexpr bool is_continued() const noexcept { return (flags & continued) != 0; }
-  constexpr bool is_truncated() const noexcept { return (flags & truncated) != 0; }
-  constexpr bool is_unterminated() const noexcept { return (flags & unterminated) != 0; }
 };
 
 // Counters since construction or the last reset().

@@ -15,60 +15,13 @@
 #include "config.hpp"
 #include "detail/bits.hpp"
 #include "error.hpp"
+#include "vocabulary.hpp"
 
 #if SANDLOG_HAS_CPP20
 #include <chrono>
-#include <compare>
 #endif
 
 namespace sandlog {
-
-// An instant with nanosecond resolution, plus the UTC offset it was written
-// in. Comparisons look at the instant (seconds, nanos) only, so the same
-// instant written in two offsets compares equal.
-struct timestamp {
-  std::int64_t seconds = 0;         // UTC seconds since 1970-01-01T00:00:00Z
-  std::uint32_t nanos = 0;          // 0 .. 999'999'999
-  std::int16_t offset_minutes = 0;  // the UTC offset as written (for re-formatting)
-};
-
-constexpr bool operator==(const timestamp& a, const timestamp& b) noexcept {
-  return a.seconds == b.seconds && a.nanos == b.nanos;
-}
-constexpr bool operator!=(const timestamp& a, const timestamp& b) noexcept { return !(a == b); }
-constexpr bool operator<(const timestamp& a, const timestamp& b) noexcept {
-  return a.seconds < b.seconds || (a.seconds == b.seconds && a.nanos < b.nanos);
-}
-constexpr bool operator>(const timestamp& a, const timestamp& b) noexcept { return b < a; }
-constexpr bool operator<=(const timestamp& a, const timestamp& b) noexcept { return !(b < a); }
-constexpr bool operator>=(const timestamp& a, const timestamp& b) noexcept { return !(a < b); }
-#if SANDLOG_HAS_CPP20
-constexpr std::strong_ordering operator<=>(const timestamp& a, const timestamp& b) noexcept {
-  if (auto c = a.seconds <=> b.seconds; c != 0) return c;
-  return a.nanos <=> b.nanos;
-}
-#endif
-
-// Which grammar parse_timestamp accepts.
-enum class syntax : std::uint8_t {
-  rfc3339,  // strict: YYYY-MM-DD(T|t)HH:MM:SS[.f+](Z|z|±HH:MM)
-  iso8601,  // lenient: also the ISO 8601 forms in docs/timestamp.md
-};
-
-// What to do with a valid leap second (:60 where UTC reads 23:59:60).
-enum class leap_second : std::uint8_t {
-  clamp,        // 23:59:59.999999999 of that day: order with neighbours is kept
-  reject,       // fail with error::leap_second
-  next_second,  // :60 is the second after :59 (as timegm reads it); the fraction is kept
-};
-
-struct timestamp_options {
-  syntax grammar = syntax::rfc3339;
-  leap_second leap = leap_second::clamp;
-  // iso8601 only: a time without an offset is read as UTC instead of failing
-  // with error::bad_offset.
-  bool assume_utc = false;
-};
 
 // ---------------------------------------------------------------------------
 // Civil-date algorithms (proleptic Gregorian calendar), after Howard Hinnant's
