@@ -44,6 +44,11 @@
 
 #include "config.hpp"
 #include "error.hpp"
+// decode_page's entries are what lifecycle_tracker reads, and
+// decode_docker_json's records what record.hpp's tools (the joiner, the
+// format detector) take: both parts come with this one, as users expect.
+#include "lifecycle.hpp"
+#include "record.hpp"
 #include "timestamp.hpp"
 #include "value.hpp"
 #include "vocabulary.hpp"
