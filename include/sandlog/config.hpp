@@ -46,6 +46,23 @@
 #define SANDLOG_HAS_AVX2 0
 #endif
 
+// On x86-64 with GCC or Clang the line splitter's hot loop is also compiled
+// for AVX2 and for AVX-512BW (target attributes), and each splitter runs the
+// best one the CPU has (detail/line_dispatch.hpp), so a build without -march
+// still gets the wide kernels. SANDLOG_LINE_DISPATCH says whether that is
+// so; SANDLOG_TARGET_AVX2 and SANDLOG_TARGET_AVX512 mark the functions
+// compiled for those instruction sets (empty without dispatch).
+#if !defined(SANDLOG_NO_SIMD) && (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
+#define SANDLOG_LINE_DISPATCH 1
+#define SANDLOG_TARGET_AVX2 __attribute__((target("avx2,bmi,bmi2")))
+#define SANDLOG_TARGET_AVX512 \
+  __attribute__((target("avx2,avx512f,avx512bw,avx512vl,bmi,bmi2")))
+#else
+#define SANDLOG_LINE_DISPATCH 0
+#define SANDLOG_TARGET_AVX2
+#define SANDLOG_TARGET_AVX512
+#endif
+
 #if defined(__cpp_exceptions) || defined(__EXCEPTIONS) || defined(_CPPUNWIND)
 #define SANDLOG_HAS_EXCEPTIONS 1
 #else

@@ -28,6 +28,10 @@
 //   - bytes after the document are json_trailing_content, after the
 //     document's entries have been delivered; in automatic shape, an object
 //     per line is read as NDJSON instead.
+//
+// json_type and json_field are in detail/json_field.hpp, the walkers over
+// validated JSON text and the exact integer value of a number in
+// detail/json_text.hpp; both need no simdjson.
 #ifndef SANDLOG_JSON_HPP
 #define SANDLOG_JSON_HPP
 
@@ -43,6 +47,8 @@
 #include <type_traits>
 
 #include "config.hpp"
+#include "detail/json_field.hpp"
+#include "detail/json_text.hpp"
 #include "error.hpp"
 // decode_page's entries are what lifecycle_tracker reads, and
 // decode_docker_json's records what record.hpp's tools (the joiner, the
@@ -98,242 +104,7 @@ inline error from_simdjson(simdjson::error_code e) noexcept {
   }
 }
 
-constexpr bool is_json_space(char c) noexcept {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-// One past the end of the object or array that starts at p (which must be '{'
-// or '['), or nullptr if it does not close before `end`. Only brackets and
-// strings are followed; used to tell trailing bytes from a broken document,
-// on the error path only.
-inline const char* container_end(const char* p, const char* end) noexcept {
-  std::size_t depth = 0;
-  bool in_string = false;
-  for (; p != end; ++p) {
-    const char c = *p;
-    if (in_string) {
-      if (c == '\\') {
-        if (++p == end) return nullptr;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      ++depth;
-    } else if (c == '}' || c == ']') {
-      if (depth == 0 || --depth == 0) return p + 1;
-    }
-  }
-  return nullptr;
-}
-
 }  // namespace detail
-
-// The JSON type of a field of a JSON log message.
-enum class json_type : std::uint8_t {
-  null,
-  boolean,
-  integer,  // a number without fraction or exponent (int64 or uint64 range)
-  number,   // a number with a fraction or an exponent
-  string,
-  object,
-  array,
-};
-
-namespace detail {
-
-constexpr bool is_json_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-
-// The exact int64 value of `text`, a valid JSON number, or bad_number when it
-// is not an integer (1.5, 1e-3), or out_of_range (value saturated) when it is
-// an integer beyond int64. "1.0", "1e2" and "-0" are integers. Decimal
-// arithmetic on the digits: no rounding through double.
-constexpr value_result<std::int64_t> json_number_to_int64(std::string_view text) noexcept {
-  const char* p = text.data();
-  const char* const end = p + text.size();
-  const bool negative = p != end && *p == '-';
-  if (negative) ++p;
-  const char* const int_first = p;
-  while (p != end && is_json_digit(*p)) ++p;
-  const char* const int_last = p;
-  const char* frac_first = p;
-  const char* frac_last = p;
-  if (p != end && *p == '.') {
-    frac_first = ++p;
-    while (p != end && is_json_digit(*p)) ++p;
-    frac_last = p;
-  }
-  long exponent = 0;  // saturated far beyond any int64 digit count
-  if (p != end && (*p == 'e' || *p == 'E')) {
-    ++p;
-    bool exponent_negative = false;
-    if (p != end && (*p == '-' || *p == '+')) exponent_negative = *p++ == '-';
-    for (; p != end && is_json_digit(*p); ++p)
-      if (exponent < 1000000) exponent = exponent * 10 + (*p - '0');
-    if (exponent_negative) exponent = -exponent;
-  }
-  if (int_first == int_last && frac_first == frac_last) return {0, error::bad_number};
-  const long int_digits = int_last - int_first;
-  const long digits = int_digits + (frac_last - frac_first);
-  // Digit i (of the integer digits followed by the fraction digits) has
-  // weight 10^(point - 1 - i).
-  const long point = int_digits + exponent;
-  const std::uint64_t limit = negative ? int64_magnitude_limit : int64_magnitude_limit - 1u;
-  std::uint64_t magnitude = 0;
-  bool overflow = false;
-  for (long i = 0; i < digits; ++i) {
-    const char c = i < int_digits ? int_first[i] : frac_first[i - int_digits];
-    const unsigned d = digit_value(c);
-    if (i >= point) {
-      if (d != 0) return {0, error::bad_number};
-      continue;
-    }
-    if (overflow || magnitude > (limit - d) / 10u) {
-      overflow = true;
-    } else {
-      magnitude = magnitude * 10u + d;
-    }
-  }
-  for (long i = digits; i < point && magnitude != 0 && !overflow; ++i) {
-    if (magnitude > limit / 10u) {
-      overflow = true;
-    } else {
-      magnitude *= 10u;
-    }
-  }
-  if (overflow) {
-    return {negative ? std::numeric_limits<std::int64_t>::min()
-                     : std::numeric_limits<std::int64_t>::max(),
-            error::out_of_range};
-  }
-  return {apply_sign(magnitude, negative), error::ok};
-}
-
-// Walkers over a document simdjson has validated, followed by zeroed
-// padding: they find where each value's bytes are, which the DOM does not
-// keep. Never used on unvalidated bytes.
-inline const char* skip_json_space(const char* p) noexcept {
-  while (is_json_space(*p)) ++p;
-  return p;
-}
-
-// p is at the opening quote of a string that closes before `end`; returns
-// one past the closing quote: the first '"' preceded by an even run of
-// backslashes.
-inline const char* skip_json_string(const char* p, const char* end) noexcept {
-  for (const char* q = p + 1;;) {
-    q = static_cast<const char*>(std::memchr(q, '"', static_cast<std::size_t>(end - q)));
-    const char* b = q;
-    while (b[-1] == '\\') --b;
-    if (((q - b) & 1) == 0) return q + 1;
-    ++q;
-  }
-}
-
-// p is at the first byte of a value that ends before `end`; returns one past
-// its last byte.
-inline const char* skip_json_value(const char* p, const char* end) noexcept {
-  if (*p == '"') return skip_json_string(p, end);
-  if (*p == '{' || *p == '[') {
-    std::size_t depth = 0;
-    for (;;) {
-      const char c = *p;
-      if (c == '"') {
-        p = skip_json_string(p, end);
-        continue;
-      }
-      ++p;
-      if (c == '{' || c == '[') {
-        ++depth;
-      } else if ((c == '}' || c == ']') && --depth == 0) {
-        return p;
-      }
-    }
-  }
-  while (*p != ',' && *p != '}' && *p != ']' && !is_json_space(*p) && *p != '\0') ++p;
-  return p;
-}
-
-}  // namespace detail
-
-// One top-level member of a JSON log message, with the same interface as
-// logfmt_field, so field_predicate tests it unchanged. key() and text() view
-// the event_decoder and live until its next decode call. Copyable, trivially
-// destructible.
-class json_field {
- public:
-  constexpr json_field() noexcept = default;
-
-  // The key, unescaped.
-  constexpr std::string_view key() const noexcept { return key_; }
-  constexpr json_type type() const noexcept { return type_; }
-  // A string's value, unescaped; for any other type the JSON text as written
-  // in the message (`42`, `1.50`, `true`, `null`, `{"a": [1, 2]}`, nested
-  // whitespace included).
-  constexpr std::string_view text() const noexcept { return text_; }
-
-  // text() compared with `s` like std::string_view::compare, as -1, 0 or 1.
-  constexpr int compare_text(std::string_view s) const noexcept {
-    const int c = text_.compare(s);
-    return c < 0 ? -1 : c > 0 ? 1 : 0;
-  }
-
-  // true or false. Any other type (the string "true" too):
-  // error::json_wrong_type.
-  constexpr value_result<bool> as_bool() const noexcept {
-    if (type_ != json_type::boolean) return {false, error::json_wrong_type};
-    return {boolean_, error::ok};
-  }
-  // A number's exact integer value: "1.0" and "1e2" are integers, "1.5" is
-  // error::bad_number, beyond int64 is error::out_of_range (saturated).
-  // Other types: error::json_wrong_type.
-  constexpr value_result<std::int64_t> as_int64() const noexcept {
-    if (type_ == json_type::integer) {
-      if (fits_int64_) return {integer_, error::ok};
-      return {std::numeric_limits<std::int64_t>::max(), error::out_of_range};
-    }
-    if (type_ == json_type::number) return detail::json_number_to_int64(text_);
-    return {0, error::json_wrong_type};
-  }
-  // A number as simdjson parsed it (correctly rounded; integers beyond 2^53
-  // round; "-0" is +0). Other types: error::json_wrong_type.
-  constexpr value_result<double> as_double() const noexcept {
-    if (type_ != json_type::integer && type_ != json_type::number)
-      return {0.0, error::json_wrong_type};
-    return {number_, error::ok};
-  }
-  // A string in Go's time.ParseDuration form ("1.5s"), or an integral number
-  // of nanoseconds (as Go's encoding/json and slog write time.Duration).
-  // Errors: those of parse_duration; error::bad_duration for a number that
-  // is not an integer; error::out_of_range; error::json_wrong_type.
-  constexpr value_result<std::int64_t> as_duration() const noexcept {
-    if (type_ == json_type::string) return parse_duration(text_);
-    if (type_ != json_type::integer && type_ != json_type::number)
-      return {0, error::json_wrong_type};
-    value_result<std::int64_t> r = as_int64();
-    if (r.ec == error::bad_number) r.ec = error::bad_duration;
-    return r;
-  }
-  // A string holding one whole timestamp, read with parse_timestamp_value.
-  // Numbers (epoch seconds or milliseconds are ambiguous) and other types:
-  // error::json_wrong_type.
-  value_result<timestamp> as_timestamp(timestamp_options options = {}) const noexcept {
-    if (type_ != json_type::string) return {timestamp{}, error::json_wrong_type};
-    return parse_timestamp_value(text_, options);
-  }
-
- private:
-  friend class event_decoder;
-
-  std::string_view key_;
-  std::string_view text_;
-  double number_ = 0;
-  std::int64_t integer_ = 0;
-  json_type type_ = json_type::null;
-  bool boolean_ = false;
-  bool fits_int64_ = false;
-};
 
 // Decodes log pages, Docker json-file lines and the fields of JSON log
 // messages. One decoder per thread; reuse it so its buffers stay warm.

@@ -7,6 +7,7 @@
 #ifndef SANDLOG_VOCABULARY_HPP
 #define SANDLOG_VOCABULARY_HPP
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -96,6 +97,23 @@ struct line {
   constexpr bool is_continued() const noexcept { return (flags & continued) != 0; }
   constexpr bool is_truncated() const noexcept { return (flags & truncated) != 0; }
   constexpr bool is_unterminated() const noexcept { return (flags & unterminated) != 0; }
+};
+
+// How a line_splitter cuts lines: the terminators, and the limit on a line.
+struct line_options {
+  std::size_t max_line = std::size_t{1} << 20;  // bytes of text, terminator excluded; 0 acts as 1
+  line_ending ending = line_ending::crlf_or_lf;
+  overflow on_overflow = overflow::split;
+};
+
+// What a line_splitter counted since construction or its last reset().
+struct line_stats {
+  std::uint64_t bytes = 0;      // bytes fed or pushed
+  std::uint64_t lines = 0;      // lines ended (by a terminator or by finish), whatever the limit did
+  std::uint64_t split = 0;      // lines cut into pieces (overflow::split)
+  std::uint64_t truncated = 0;  // lines cut short (overflow::truncate)
+  std::uint64_t discarded = 0;  // lines dropped (overflow::discard)
+  std::size_t max_carry = 0;    // the most bytes buffered() ever reported
 };
 
 // ---- records (record.hpp and json.hpp decode them) ----

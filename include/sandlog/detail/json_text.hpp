@@ -1,0 +1,166 @@
+// sandlog: JSON text without a parser — whitespace, the extent of a value,
+// and a number's exact integer value. The walkers run over documents
+// simdjson has validated (followed by zeroed padding), to find where each
+// value's bytes are, which simdjson's DOM does not keep.
+#ifndef SANDLOG_DETAIL_JSON_TEXT_HPP
+#define SANDLOG_DETAIL_JSON_TEXT_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <string_view>
+
+#include "../config.hpp"
+#include "../error.hpp"
+#include "../value.hpp"
+
+namespace sandlog {
+namespace detail {
+
+constexpr bool is_json_space(char c) noexcept {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+// One past the end of the object or array that starts at p (which must be '{'
+// or '['), or nullptr if it does not close before `end`. Only brackets and
+// strings are followed; used to tell trailing bytes from a broken document,
+// on the error path only.
+inline const char* container_end(const char* p, const char* end) noexcept {
+  std::size_t depth = 0;
+  bool in_string = false;
+  for (; p != end; ++p) {
+    const char c = *p;
+    if (in_string) {
+      if (c == '\\') {
+        if (++p == end) return nullptr;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      if (depth == 0 || --depth == 0) return p + 1;
+    }
+  }
+  return nullptr;
+}
+
+constexpr bool is_json_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+
+// The exact int64 value of `text`, a valid JSON number, or bad_number when it
+// is not an integer (1.5, 1e-3), or out_of_range (value saturated) when it is
+// an integer beyond int64. "1.0", "1e2" and "-0" are integers. Decimal
+// arithmetic on the digits: no rounding through double.
+constexpr value_result<std::int64_t> json_number_to_int64(std::string_view text) noexcept {
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  const bool negative = p != end && *p == '-';
+  if (negative) ++p;
+  const char* const int_first = p;
+  while (p != end && is_json_digit(*p)) ++p;
+  const char* const int_last = p;
+  const char* frac_first = p;
+  const char* frac_last = p;
+  if (p != end && *p == '.') {
+    frac_first = ++p;
+    while (p != end && is_json_digit(*p)) ++p;
+    frac_last = p;
+  }
+  long exponent = 0;  // saturated far beyond any int64 digit count
+  if (p != end && (*p == 'e' || *p == 'E')) {
+    ++p;
+    bool exponent_negative = false;
+    if (p != end && (*p == '-' || *p == '+')) exponent_negative = *p++ == '-';
+    for (; p != end && is_json_digit(*p); ++p)
+      if (exponent < 1000000) exponent = exponent * 10 + (*p - '0');
+    if (exponent_negative) exponent = -exponent;
+  }
+  if (int_first == int_last && frac_first == frac_last) return {0, error::bad_number};
+  const long int_digits = int_last - int_first;
+  const long digits = int_digits + (frac_last - frac_first);
+  // Digit i (of the integer digits followed by the fraction digits) has
+  // weight 10^(point - 1 - i).
+  const long point = int_digits + exponent;
+  const std::uint64_t limit = negative ? int64_magnitude_limit : int64_magnitude_limit - 1u;
+  std::uint64_t magnitude = 0;
+  bool overflow = false;
+  for (long i = 0; i < digits; ++i) {
+    const char c = i < int_digits ? int_first[i] : frac_first[i - int_digits];
+    const unsigned d = digit_value(c);
+    if (i >= point) {
+      if (d != 0) return {0, error::bad_number};
+      continue;
+    }
+    if (overflow || magnitude > (limit - d) / 10u) {
+      overflow = true;
+    } else {
+      magnitude = magnitude * 10u + d;
+    }
+  }
+  for (long i = digits; i < point && magnitude != 0 && !overflow; ++i) {
+    if (magnitude > limit / 10u) {
+      overflow = true;
+    } else {
+      magnitude *= 10u;
+    }
+  }
+  if (overflow) {
+    return {negative ? std::numeric_limits<std::int64_t>::min()
+                     : std::numeric_limits<std::int64_t>::max(),
+            error::out_of_range};
+  }
+  return {apply_sign(magnitude, negative), error::ok};
+}
+
+// Walkers over a document simdjson has validated, followed by zeroed
+// padding: they find where each value's bytes are, which the DOM does not
+// keep. Never used on unvalidated bytes.
+inline const char* skip_json_space(const char* p) noexcept {
+  while (is_json_space(*p)) ++p;
+  return p;
+}
+
+// p is at the opening quote of a string that closes before `end`; returns
+// one past the closing quote: the first '"' preceded by an even run of
+// backslashes.
+inline const char* skip_json_string(const char* p, const char* end) noexcept {
+  for (const char* q = p + 1;;) {
+    q = static_cast<const char*>(std::memchr(q, '"', static_cast<std::size_t>(end - q)));
+    const char* b = q;
+    while (b[-1] == '\\') --b;
+    if (((q - b) & 1) == 0) return q + 1;
+    ++q;
+  }
+}
+
+// p is at the first byte of a value that ends before `end`; returns one past
+// its last byte.
+inline const char* skip_json_value(const char* p, const char* end) noexcept {
+  if (*p == '"') return skip_json_string(p, end);
+  if (*p == '{' || *p == '[') {
+    std::size_t depth = 0;
+    for (;;) {
+      const char c = *p;
+      if (c == '"') {
+        p = skip_json_string(p, end);
+        continue;
+      }
+      ++p;
+      if (c == '{' || c == '[') {
+        ++depth;
+      } else if ((c == '}' || c == ']') && --depth == 0) {
+        return p;
+      }
+    }
+  }
+  while (*p != ',' && *p != '}' && *p != ']' && !is_json_space(*p) && *p != '\0') ++p;
+  return p;
+}
+
+}  // namespace detail
+}  // namespace sandlog
+
+#endif  // SANDLOG_DETAIL_JSON_TEXT_HPP
