@@ -22,6 +22,7 @@
 #include <utility>
 
 #include "config.hpp"
+#include "detail/sink.hpp"
 #include "error.hpp"
 #include "line_splitter.hpp"
 #include "vocabulary.hpp"
@@ -38,22 +39,6 @@ struct frame_piece {
   bool first;
   bool last;
 };
-
-namespace detail {
-
-// Calls `sink(args...)`; a sink may return void, or an `error` that stops the
-// caller when it is not error::ok.
-template <class Sink, class... Args>
-SANDLOG_FORCE_INLINE error call_sink(Sink& sink, Args&&... args) {
-  if constexpr (std::is_same_v<std::invoke_result_t<Sink&, Args&&...>, error>) {
-    return sink(std::forward<Args>(args)...);
-  } else {
-    sink(std::forward<Args>(args)...);
-    return error::ok;
-  }
-}
-
-}  // namespace detail
 
 // Splits a multiplexed stream into frame pieces. Feed chunks of any size in
 // order; the output does not depend on where the chunks were cut (only on how

@@ -136,6 +136,15 @@ struct parse_result {
   constexpr explicit operator bool() const noexcept { return ec == error::ok; }
 };
 
+// A converted value and what went wrong. On failure `value` holds T{} unless
+// the function says otherwise (a number out of range keeps its sign, say).
+template <class T>
+struct value_result {
+  T value{};
+  error ec = error::ok;
+  constexpr explicit operator bool() const noexcept { return ec == error::ok; }
+};
+
 }  // namespace sandlog
 
 #endif  // SANDLOG_ERROR_HPP

@@ -353,13 +353,11 @@ class event_decoder {
     return v.get_string().get(out) ? error::json_wrong_type : error::ok;
   }
 
-  // The timestamp must fill the whole string; bytes after a complete
-  // timestamp make its zone designator malformed (bad_offset).
+  // The timestamp must fill the whole string (parse_timestamp_value).
   error parse_whole_timestamp(std::string_view text, timestamp& out) const noexcept {
-    const char* end = text.data() + text.size();
-    parse_result r = parse_timestamp(text.data(), end, out, opts_.time);
-    if (!r) return r.ec;
-    return r.ptr == end ? error::ok : error::bad_offset;
+    const value_result<timestamp> r = parse_timestamp_value(text, opts_.time);
+    if (r) out = r.value;
+    return r.ec;
   }
 
   // Checks and converts one entry; on failure sets last_ (field) and returns false.

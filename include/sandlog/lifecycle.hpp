@@ -38,6 +38,7 @@
 #include <string_view>
 
 #include "config.hpp"
+#include "detail/saturating.hpp"
 #include "error.hpp"
 #include "timestamp.hpp"
 #include "vocabulary.hpp"
@@ -156,10 +157,6 @@ constexpr nanoseconds_t nanos_between(const timestamp& a, const timestamp& b) no
   const std::int64_t dn = static_cast<std::int64_t>(b.nanos) - static_cast<std::int64_t>(a.nanos);
   if (ds > max_nanos / 1000000000 - 1) return max_nanos;
   return ds * 1000000000 + dn;
-}
-
-constexpr nanoseconds_t saturating_add(nanoseconds_t a, nanoseconds_t b) noexcept {
-  return a > max_nanos - b ? max_nanos : a + b;
 }
 
 // Appends to a caller's fixed buffer, counting what would not fit, like

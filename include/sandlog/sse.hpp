@@ -19,11 +19,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "config.hpp"
+#include "detail/digits.hpp"
+#include "detail/saturating.hpp"
 #include "error.hpp"
 #include "line_splitter.hpp"
 
@@ -187,14 +190,13 @@ class sse_decoder {
 
   void set_retry(std::string_view value) noexcept {
     if (value.empty()) return;
-    std::uint64_t ms = 0;
+    detail::decimal_accumulator ms(std::numeric_limits<std::uint64_t>::max());
     for (const char c : value) {
-      const auto d = static_cast<unsigned char>(c - '0');
-      if (d > 9) return;
-      if (ms > (UINT64_MAX - d) / 10) return;  // does not fit: ignored like any bad value
-      ms = ms * 10 + d;
+      if (!detail::is_digit(c)) return;
+      ms.push(detail::digit_value(c));
+      if (ms.overflow) return;  // does not fit: ignored like any bad value
     }
-    retry_ = ms;
+    retry_ = ms.value;
   }
 
   void drop_event() noexcept {

@@ -15,13 +15,15 @@
 //     complete parser                                     detail/timestamp_fast.hpp,
 //                                                         detail/timestamp_general.hpp
 //   timestamp_memo, parse_timestamp with a memo           detail/timestamp_memo.hpp
-//   to_unix_nanos, from_unix_nanos, to/from_sys_time      below
+//   parse_timestamp_value (a whole text), to_unix_nanos,
+//     from_unix_nanos, to/from_sys_time                   below
 //   format_timestamp, format_options, fraction_digits,
 //     zone, max_timestamp_chars                           detail/timestamp_format.hpp
 #ifndef SANDLOG_TIMESTAMP_HPP
 #define SANDLOG_TIMESTAMP_HPP
 
 #include <cstdint>
+#include <string_view>
 
 #include "config.hpp"
 #include "detail/calendar.hpp"
@@ -53,6 +55,21 @@ SANDLOG_FORCE_INLINE parse_result parse_timestamp(const char* first, const char*
       detail::parse_fast(first, last, out, end, opts.grammar == syntax::iso8601))
     return {end, error::ok};
   return detail::parse_general(first, last, out, opts.grammar, opts.leap, opts.assume_utc);
+}
+
+// Parses the whole of `text` as a timestamp (parse_timestamp with
+// `options`): its errors pass through; bytes left after a complete timestamp
+// are error::trailing_bytes. Every whole-text timestamp in sandlog (JSON
+// fields, logfmt values, predicate literals) is read by this. Allocates
+// nothing.
+inline value_result<timestamp> parse_timestamp_value(std::string_view text,
+                                                     timestamp_options options = {}) noexcept {
+  timestamp t{};
+  const char* const end = text.data() + text.size();
+  const parse_result r = parse_timestamp(text.data(), end, t, options);
+  if (!r) return {timestamp{}, r.ec};
+  if (r.ptr != end) return {timestamp{}, error::trailing_bytes};
+  return {t, error::ok};
 }
 
 // ---------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-// sandlog: decimal digits — tests, powers of ten, and eight digits at once.
+// sandlog: digits — tests and values, powers of ten, eight decimal digits
+// converted at once (both ways).
 #ifndef SANDLOG_DETAIL_DIGITS_HPP
 #define SANDLOG_DETAIL_DIGITS_HPP
 
@@ -9,10 +10,45 @@
 namespace sandlog {
 namespace detail {
 
-constexpr std::uint32_t pow10_u32[10] = {1,      10,      100,      1000,      10000,
-                                         100000, 1000000, 10000000, 100000000, 1000000000};
+// Powers of ten: 10^n for n < 10 as 32 bits (the timestamp parsers scale a
+// fraction with them), for n < 20 as 64.
+inline constexpr std::uint32_t pow10_u32[10] = {1,      10,      100,      1000,      10000,
+                                                100000, 1000000, 10000000, 100000000, 1000000000};
+inline constexpr std::uint64_t pow10_u64_table[20] = {1,
+                                                      10,
+                                                      100,
+                                                      1000,
+                                                      10000,
+                                                      100000,
+                                                      1000000,
+                                                      10000000,
+                                                      100000000,
+                                                      1000000000,
+                                                      10000000000,
+                                                      100000000000,
+                                                      1000000000000,
+                                                      10000000000000,
+                                                      100000000000000,
+                                                      1000000000000000,
+                                                      10000000000000000,
+                                                      100000000000000000,
+                                                      1000000000000000000,
+                                                      10000000000000000000u};
+constexpr std::uint64_t pow10_u64(int n) noexcept { return pow10_u64_table[n]; }
 
+// An ASCII decimal digit, and its value.
 constexpr bool is_digit(char c) noexcept { return static_cast<unsigned char>(c - '0') < 10; }
+constexpr unsigned digit_value(char c) noexcept {
+  return static_cast<unsigned>(static_cast<unsigned char>(c)) - unsigned{'0'};
+}
+
+// The value of a hexadecimal digit (either case), or -1.
+constexpr int hex_value(char c) noexcept {
+  return c >= '0' && c <= '9'   ? c - '0'
+         : c >= 'a' && c <= 'f' ? c - 'a' + 10
+         : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                : -1;
+}
 
 // The value of 8 digit values (most significant at byte 0), as in simdjson:
 // combine neighbouring bytes, then neighbouring pairs, then quads.

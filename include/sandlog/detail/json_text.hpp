@@ -14,6 +14,8 @@
 #include "../config.hpp"
 #include "../error.hpp"
 #include "../value.hpp"
+#include "digits.hpp"
+#include "saturating.hpp"
 
 namespace sandlog {
 namespace detail {
@@ -48,8 +50,6 @@ inline const char* container_end(const char* p, const char* end) noexcept {
   return nullptr;
 }
 
-constexpr bool is_json_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-
 // The exact int64 value of `text`, a valid JSON number, or bad_number when it
 // is not an integer (1.5, 1e-3), or out_of_range (value saturated) when it is
 // an integer beyond int64. "1.0", "1e2" and "-0" are integers. Decimal
@@ -60,13 +60,13 @@ constexpr value_result<std::int64_t> json_number_to_int64(std::string_view text)
   const bool negative = p != end && *p == '-';
   if (negative) ++p;
   const char* const int_first = p;
-  while (p != end && is_json_digit(*p)) ++p;
+  while (p != end && is_digit(*p)) ++p;
   const char* const int_last = p;
   const char* frac_first = p;
   const char* frac_last = p;
   if (p != end && *p == '.') {
     frac_first = ++p;
-    while (p != end && is_json_digit(*p)) ++p;
+    while (p != end && is_digit(*p)) ++p;
     frac_last = p;
   }
   long exponent = 0;  // saturated far beyond any int64 digit count
@@ -74,7 +74,7 @@ constexpr value_result<std::int64_t> json_number_to_int64(std::string_view text)
     ++p;
     bool exponent_negative = false;
     if (p != end && (*p == '-' || *p == '+')) exponent_negative = *p++ == '-';
-    for (; p != end && is_json_digit(*p); ++p)
+    for (; p != end && is_digit(*p); ++p)
       if (exponent < 1000000) exponent = exponent * 10 + (*p - '0');
     if (exponent_negative) exponent = -exponent;
   }
@@ -84,9 +84,7 @@ constexpr value_result<std::int64_t> json_number_to_int64(std::string_view text)
   // Digit i (of the integer digits followed by the fraction digits) has
   // weight 10^(point - 1 - i).
   const long point = int_digits + exponent;
-  const std::uint64_t limit = negative ? int64_magnitude_limit : int64_magnitude_limit - 1u;
-  std::uint64_t magnitude = 0;
-  bool overflow = false;
+  decimal_accumulator magnitude(negative ? int64_magnitude_limit : int64_magnitude_limit - 1u);
   for (long i = 0; i < digits; ++i) {
     const char c = i < int_digits ? int_first[i] : frac_first[i - int_digits];
     const unsigned d = digit_value(c);
@@ -94,25 +92,16 @@ constexpr value_result<std::int64_t> json_number_to_int64(std::string_view text)
       if (d != 0) return {0, error::bad_number};
       continue;
     }
-    if (overflow || magnitude > (limit - d) / 10u) {
-      overflow = true;
-    } else {
-      magnitude = magnitude * 10u + d;
-    }
+    magnitude.push(d);
   }
-  for (long i = digits; i < point && magnitude != 0 && !overflow; ++i) {
-    if (magnitude > limit / 10u) {
-      overflow = true;
-    } else {
-      magnitude *= 10u;
-    }
-  }
-  if (overflow) {
+  for (long i = digits; i < point && magnitude.value != 0 && !magnitude.overflow; ++i)
+    magnitude.push(0);
+  if (magnitude.overflow) {
     return {negative ? std::numeric_limits<std::int64_t>::min()
                      : std::numeric_limits<std::int64_t>::max(),
             error::out_of_range};
   }
-  return {apply_sign(magnitude, negative), error::ok};
+  return {apply_sign(magnitude.value, negative), error::ok};
 }
 
 // Walkers over a document simdjson has validated, followed by zeroed

@@ -14,6 +14,7 @@
 #include "../error.hpp"
 #include "../timestamp.hpp"
 #include "../vocabulary.hpp"
+#include "swar.hpp"
 
 namespace sandlog {
 namespace detail {
@@ -61,18 +62,6 @@ SANDLOG_FORCE_INLINE parse_result parse_timestamped(const char* p, const char* e
   r.has_time = true;
   r.message = message_after(t.ptr, end);
   return {end, error::ok};
-}
-
-// The eight bytes at p, in memory order, for comparing with a literal.
-SANDLOG_FORCE_INLINE std::uint64_t bytes8(const char* p) noexcept {
-  std::uint64_t w;
-  std::memcpy(&w, p, 8);
-  return w;
-}
-SANDLOG_FORCE_INLINE std::uint16_t bytes2(const char* p) noexcept {
-  std::uint16_t w;
-  std::memcpy(&w, p, 2);
-  return w;
 }
 
 // The CRI fields after the timestamp: where the message starts (or, on

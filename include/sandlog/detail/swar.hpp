@@ -1,5 +1,6 @@
-// sandlog: eight bytes in one integer — loads, stores and literal words for
-// the SWAR ("SIMD within a register") code of the parsers and formatters.
+// sandlog: eight bytes in one integer — loads, stores, byte masks and
+// literal words for the SWAR ("SIMD within a register") code of the parsers
+// and formatters.
 #ifndef SANDLOG_DETAIL_SWAR_HPP
 #define SANDLOG_DETAIL_SWAR_HPP
 
@@ -8,6 +9,7 @@
 #include <cstring>
 
 #include "../config.hpp"
+#include "bits.hpp"
 
 namespace sandlog {
 namespace detail {
@@ -30,6 +32,34 @@ SANDLOG_FORCE_INLINE void store(char* p, std::uint64_t v) noexcept {
 #endif
   std::memcpy(p, &v, N);
 }
+
+// The eight bytes at p, in memory order, for comparing with a literal.
+SANDLOG_FORCE_INLINE std::uint64_t bytes8(const char* p) noexcept {
+  std::uint64_t w;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+SANDLOG_FORCE_INLINE std::uint16_t bytes2(const char* p) noexcept {
+  std::uint16_t w;
+  std::memcpy(&w, p, 2);
+  return w;
+}
+
+// Masks over the bytes of a word from load8, after "Bit Twiddling Hacks":
+// the high bit of each byte that is below c (c <= 0x80), or equal to c. The
+// lowest mark is exact; bytes above it may be marked through a borrow, so
+// only the lowest one is trusted (first_marked).
+inline constexpr std::uint64_t ones8 = 0x0101010101010101ull;
+inline constexpr std::uint64_t highs8 = 0x8080808080808080ull;
+SANDLOG_FORCE_INLINE constexpr std::uint64_t bytes_below(std::uint64_t x, unsigned char c) noexcept {
+  return (x - ones8 * c) & ~x & highs8;
+}
+SANDLOG_FORCE_INLINE constexpr std::uint64_t bytes_equal(std::uint64_t x, unsigned char c) noexcept {
+  const std::uint64_t q = x ^ (ones8 * c);
+  return (q - ones8) & ~q & highs8;
+}
+// The index of the byte of the lowest mark in m, which must not be zero.
+SANDLOG_FORCE_INLINE unsigned first_marked(std::uint64_t m) noexcept { return lowest_bit(m) >> 3; }
 
 // A group of 8 bytes described by the largest text each byte may hold: a
 // digit byte holds '0' up to the digit shown ("59" is a minute), any other
