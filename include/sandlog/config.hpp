@@ -1,4 +1,21 @@
 // sandlog: version, language and platform detection shared by every header.
+//
+// Every macro sandlog defines that outlives its header is here:
+//   SANDLOG_VERSION_MAJOR/_MINOR/_PATCH/_STRING   the version (also read by
+//                                                 CMake and checked against Meson)
+//   SANDLOG_CPLUSPLUS, SANDLOG_HAS_CPP20          the language version
+//   SANDLOG_LIKELY(x), SANDLOG_UNLIKELY(x)        branch hints
+//   SANDLOG_FORCE_INLINE                          inline, and always inlined where
+//                                                 the compiler allows (hot paths)
+//   SANDLOG_HAS_SSE2, SANDLOG_HAS_AVX2            SIMD the build targets
+//   SANDLOG_LINE_DISPATCH, SANDLOG_TARGET_AVX2,   the splitter's run-time choice
+//   SANDLOG_TARGET_AVX512                         of kernel (below)
+//   SANDLOG_HAS_EXCEPTIONS                        whether exceptions are on
+//   SANDLOG_<PART>_HPP, SANDLOG_DETAIL_<NAME>_HPP include guards
+//   SANDLOG_SINGLE_HEADER                         1 in single_include/sandlog.hpp
+// A user may define SANDLOG_NO_SIMD to build the scalar code only. Helper
+// macros private to one header (SANDLOG_TS_TRY and the like) are #undef'd at
+// its end.
 #ifndef SANDLOG_CONFIG_HPP
 #define SANDLOG_CONFIG_HPP
 

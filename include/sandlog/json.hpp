@@ -49,6 +49,7 @@
 #include "config.hpp"
 #include "detail/json_field.hpp"
 #include "detail/json_text.hpp"
+#include "detail/sink.hpp"
 #include "error.hpp"
 // decode_page's entries are what lifecycle_tracker reads, and
 // decode_docker_json's records what record.hpp's tools (the joiner, the
@@ -116,8 +117,10 @@ class event_decoder {
 
   // Decodes a page body and calls sink(const log_entry&) for each entry, in
   // order. The entry's line views the parser and lives until the next decode
-  // call. Returns the outcome (also kept in last_error()). Allocates only to
-  // grow its buffers to the largest body seen.
+  // call. The sink may return void or an error: one other than error::ok
+  // stops the page there and is the result's ec (entries counts the entry
+  // it was given). Returns the outcome (also kept in last_error()).
+  // Allocates only to grow its buffers to the largest body seen.
   template <class Sink>
   json_result decode_page(std::string_view body, Sink&& sink) {
     last_ = {};
@@ -220,9 +223,11 @@ class event_decoder {
 
   // Calls visit(const json_field&) for each top-level member of the message
   // of the last successful decode_fields, in order, duplicate keys included.
-  // If visit returns bool, true stops the walk. Returns whether a visit
-  // stopped it. Nothing happens after another decode call or a failed one.
-  // Allocates nothing; the fields live until the next decode call.
+  // If visit returns bool, true stops the walk (a query that has its
+  // answer); if it returns an error, one other than error::ok does. Returns
+  // whether a visit stopped it. Nothing happens after another decode call or
+  // a failed one. Allocates nothing; the fields live until the next decode
+  // call.
   template <class Visit>
   bool for_each_field(Visit&& visit) const {
     if (fields_open_ == nullptr) return false;
@@ -234,8 +239,11 @@ class event_decoder {
       p = detail::skip_json_value(value_first, fields_end_);
       json_field f = make_field(kv, std::string_view(value_first, static_cast<std::size_t>(p - value_first)));
       p = detail::skip_json_space(p) + 1;  // ',' or '}'
-      if constexpr (std::is_same_v<decltype(visit(static_cast<const json_field&>(f))), bool>) {
+      using result = decltype(visit(static_cast<const json_field&>(f)));
+      if constexpr (std::is_same_v<result, bool>) {
         if (visit(static_cast<const json_field&>(f))) return true;
+      } else if constexpr (std::is_same_v<result, error>) {
+        if (visit(static_cast<const json_field&>(f)) != error::ok) return true;
       } else {
         visit(static_cast<const json_field&>(f));
       }
@@ -388,8 +396,9 @@ class event_decoder {
     if (last_.entries == opts_.max_entries) return fail(error::json_too_many_entries, {}), false;
     log_entry entry;
     if (!decode_entry(v, entry)) return false;
-    sink(static_cast<const log_entry&>(entry));
+    const error e = detail::call_sink(sink, static_cast<const log_entry&>(entry));
     ++last_.entries;
+    if (e != error::ok) return fail(e, {}), false;
     return true;
   }
 

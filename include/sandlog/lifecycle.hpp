@@ -45,10 +45,19 @@
 
 namespace sandlog {
 
-enum class lifecycle : std::uint8_t { created, running, paused, resumed, killed, stopped, error };
+enum class lifecycle : std::uint8_t {
+  created,
+  running,
+  paused,
+  resumed,
+  killed,
+  stopped,
+  error,
+  count_  // not a state: the number of values above
+};
 
 // The number of lifecycle values (for tables indexed by state).
-inline constexpr std::size_t lifecycle_count = 7;
+inline constexpr std::size_t lifecycle_count = static_cast<std::size_t>(lifecycle::count_);
 
 // The event name a log line carries, "sandbox.lifecycle.<state>"; parses back
 // with parse_lifecycle. Allocates nothing; the view is a string literal.
@@ -61,6 +70,7 @@ constexpr std::string_view to_string(lifecycle s) noexcept {
     case lifecycle::killed: return "sandbox.lifecycle.killed";
     case lifecycle::stopped: return "sandbox.lifecycle.stopped";
     case lifecycle::error: return "sandbox.lifecycle.error";
+    case lifecycle::count_: break;
   }
   return "sandbox.lifecycle.unknown";
 }
@@ -102,7 +112,8 @@ constexpr bool is_legal_transition(lifecycle from, lifecycle to) noexcept {
     }
     case lifecycle::error: return to == lifecycle::killed || to == lifecycle::stopped;
     case lifecycle::killed:
-    case lifecycle::stopped: return false;
+    case lifecycle::stopped:
+    case lifecycle::count_: return false;
   }
   return false;
 }
@@ -120,8 +131,9 @@ enum class anomaly_kind : std::uint8_t {
   duplicate,           // the state the sandbox is already in; ignored
   after_end,           // after killed or stopped; ignored
   unknown_event,       // not a lifecycle event name; ignored
+  count_               // not an anomaly: the number of values above
 };
-inline constexpr std::size_t anomaly_kind_count = 6;
+inline constexpr std::size_t anomaly_kind_count = static_cast<std::size_t>(anomaly_kind::count_);
 
 // A short description of `k`. A string literal.
 constexpr std::string_view to_string(anomaly_kind k) noexcept {
@@ -132,6 +144,7 @@ constexpr std::string_view to_string(anomaly_kind k) noexcept {
     case anomaly_kind::duplicate: return "duplicate event";
     case anomaly_kind::after_end: return "event after the end";
     case anomaly_kind::unknown_event: return "unknown event";
+    case anomaly_kind::count_: break;
   }
   return "unknown anomaly";
 }
@@ -220,8 +233,14 @@ class lifecycle_tracker {
  public:
   static constexpr std::size_t max_stored_anomalies = 32;
 
-  // Applies one event. Never fails: whatever is wrong becomes an anomaly.
+  // Applies one event. Never fails: whatever is wrong becomes an anomaly
+  // (a value that is no state, such as lifecycle::count_, an unknown_event).
   void apply(const timestamp& time, lifecycle event) noexcept {
+    if (SANDLOG_UNLIKELY(index_of(event) >= lifecycle_count)) {
+      const std::size_t index = events_++;
+      const lifecycle s = state_ ? *state_ : lifecycle::created;
+      return record(anomaly_kind::unknown_event, index, time, s, s);
+    }
     const std::size_t index = events_++;
     if (!state_) {
       if (event != lifecycle::created) record(anomaly_kind::missing_created, index, time, event, event);

@@ -36,11 +36,13 @@ class line_splitter : private detail::line_engine {
   // carry buffer. A line that `chunk` leaves open is kept (at most max_line
   // bytes) for the next call. Returns error::line_too_long under
   // overflow::fail, after delivering every line before the offending one;
-  // the splitter then stays failed until reset(). Allocates only to grow the
-  // carry buffer (up to max_line bytes), never per line once warm.
+  // the splitter then stays failed until reset(). The sink may return void,
+  // or an error: one other than error::ok stops the splitter at once, and
+  // feed() returns it (and so do later calls, until reset()). Allocates only
+  // to grow the carry buffer (up to max_line bytes), never per line once warm.
   template <class Sink>
   error feed(std::string_view chunk, Sink&& sink) {
-    if (SANDLOG_UNLIKELY(failed_)) return error::line_too_long;
+    if (SANDLOG_UNLIKELY(error_ != error::ok)) return error_;
     stats_.bytes += chunk.size();
     carry_.compact();
     return dispatch(chunk.data(), chunk.data() + chunk.size(), sink);
@@ -51,7 +53,7 @@ class line_splitter : private detail::line_engine {
   // Afterwards the splitter starts a new stream (the counters carry on).
   template <class Sink>
   error finish(Sink&& sink) {
-    if (SANDLOG_UNLIKELY(failed_)) return error::line_too_long;
+    if (SANDLOG_UNLIKELY(error_ != error::ok)) return error_;
     carry_.compact();
     const error e = flush_tail(sink);
     pull_ = {};
@@ -74,7 +76,7 @@ class line_splitter : private detail::line_engine {
   // false when the pushed chunk is used up (or on error: see last_error()).
   // Gives exactly the lines feed()/finish() would, in the same order.
   bool next(line& out) {
-    if (failed_) return false;
+    if (error_ != error::ok) return false;
     carry_.compact();
     capture sink{&out, false};
     while (!sink.got) {
@@ -99,8 +101,9 @@ class line_splitter : private detail::line_engine {
     return true;
   }
 
-  // error::line_too_long once overflow::fail has tripped, else error::ok.
-  error last_error() const noexcept { return failed_ ? error::line_too_long : error::ok; }
+  // error::line_too_long once overflow::fail has tripped, the error a sink
+  // returned to stop the splitter, else error::ok.
+  error last_error() const noexcept { return error_; }
 
   // Bytes of the open line held in the carry buffer: at most max_line + 1.
   std::size_t buffered() const noexcept { return buffered_bytes(); }
@@ -112,7 +115,8 @@ class line_splitter : private detail::line_engine {
   // and the carry buffer's memory.
   void reset() noexcept {
     carry_.clear();
-    held_cr_ = swallow_lf_ = skipping_ = cut_ = failed_ = false;
+    held_cr_ = swallow_lf_ = skipping_ = cut_ = false;
+    error_ = error::ok;
     pull_ = {};
     pull_end_ = false;
     stats_ = {};

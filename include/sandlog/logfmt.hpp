@@ -28,6 +28,7 @@
 #include "config.hpp"
 #include "detail/digits.hpp"
 #include "detail/json_escape.hpp"
+#include "detail/sink.hpp"
 #include "detail/swar.hpp"
 #include "detail/utf8.hpp"
 #include "error.hpp"
@@ -349,14 +350,19 @@ inline bool logfmt_reader::next(logfmt_field& out) noexcept {
 
 // Calls sink(const logfmt_field&) for each field of `message` in order, and
 // returns the reader's result: error::ok with ptr at the end, or the first
-// error and where it is (the fields before it have been delivered).
-// Allocates nothing.
+// error and where it is (the fields before it have been delivered). The sink
+// may return void or an error: one other than error::ok stops the walk and
+// is returned, with ptr at the key of the field it was given. Allocates
+// nothing.
 template <class Sink>
 parse_result parse_logfmt(std::string_view message, Sink&& sink) noexcept(
     noexcept(sink(std::declval<const logfmt_field&>()))) {
   logfmt_reader reader(message);
   logfmt_field field;
-  while (reader.next(field)) sink(static_cast<const logfmt_field&>(field));
+  while (reader.next(field)) {
+    const error e = detail::call_sink(sink, static_cast<const logfmt_field&>(field));
+    if (e != error::ok) return {field.key().data(), e};
+  }
   return reader.result();
 }
 

@@ -12,6 +12,7 @@
 #include "../config.hpp"
 #include "../error.hpp"
 #include "../vocabulary.hpp"
+#include "sink.hpp"
 
 namespace sandlog {
 
@@ -60,16 +61,18 @@ class cri_joiner {
   // and calls sink(const joined_record&) for each message or piece it
   // completes. The views passed to the sink live until it returns: they point
   // into `rec.message` or into the joiner's buffer. Returns
-  // error::line_too_long under overflow::fail (the joiner then stays failed
-  // until reset()), else error::ok. Allocates only to grow a stream's buffer,
-  // up to max_message bytes.
+  // error::line_too_long under overflow::fail, or the error the sink
+  // returned to stop (the sink may return void or an error); the joiner then
+  // stays failed until reset(). Else error::ok. Allocates only to grow a
+  // stream's buffer, up to max_message bytes.
   template <class Sink>
   SANDLOG_FORCE_INLINE error add(const log_record& rec, Sink&& sink) {
     // The common case, a whole line with no message open and no failure,
     // costs one test of busy_ on top of the two the record always needs.
     if (SANDLOG_LIKELY(busy_ == 0 && !rec.partial && rec.message.size() <= options_.max_message)) {
       ++stats_.messages;
-      sink(joined_record{plain(rec), 0});
+      const error e = detail::call_sink(sink, joined_record{plain(rec), 0});
+      if (SANDLOG_UNLIKELY(e != error::ok)) return stop(e);
       return error::ok;
     }
     // The fields one by one: were rec's address to reach an out-of-line
@@ -82,13 +85,14 @@ class cri_joiner {
   // Views live until the sink returns.
   template <class Sink>
   error finish(Sink&& sink) {
-    if (SANDLOG_UNLIKELY(busy_ & failed_bit)) return error::line_too_long;
+    if (SANDLOG_UNLIKELY(busy_ & failed_bit)) return failure_;
     for (stream_kind k : {stream_kind::out, stream_kind::err, stream_kind::unknown}) {
       slot& s = slots_[static_cast<std::size_t>(k)];
       if (!is_open(s)) continue;
-      if (!s.skipping) emit(s, k, s.buf, line::unterminated, sink);
+      const bool go = s.skipping || emit(s, k, s.buf, line::unterminated, sink);
       close(s);
       s.buf.clear();
+      if (!go) return stop(failure_);
     }
     return error::ok;
   }
@@ -97,10 +101,9 @@ class cri_joiner {
   std::size_t buffered() const noexcept {
     return slots_[0].buf.size() + slots_[1].buf.size() + slots_[2].buf.size();
   }
-  // error::line_too_long once overflow::fail has tripped, else error::ok.
-  error last_error() const noexcept {
-    return (busy_ & failed_bit) != 0 ? error::line_too_long : error::ok;
-  }
+  // error::line_too_long once overflow::fail has tripped, the error a sink
+  // returned to stop the joiner, else error::ok.
+  error last_error() const noexcept { return (busy_ & failed_bit) != 0 ? failure_ : error::ok; }
   const joiner_stats& stats() const noexcept { return stats_; }
   const joiner_options& options() const noexcept { return options_; }
 
@@ -112,11 +115,13 @@ class cri_joiner {
       s.skipping = s.cut = false;
     }
     busy_ = 0;
+    failure_ = error::ok;
     stats_ = {};
   }
 
  private:
-  static constexpr std::size_t slot_count = 3;  // one per stream_kind
+  // One per stream_kind (unknown, out, err).
+  static constexpr std::size_t slot_count = static_cast<std::size_t>(stream_kind::err) + 1;
 
   struct slot {
     std::string buf;
@@ -143,7 +148,7 @@ class cri_joiner {
 #endif
   error add_slow(timestamp time, bool has_time, stream_kind stream, bool partial,
                  std::string_view message, Sink& sink) {
-    if (SANDLOG_UNLIKELY(busy_ & failed_bit)) return error::line_too_long;
+    if (SANDLOG_UNLIKELY(busy_ & failed_bit)) return failure_;
     log_record rec;
     rec.time = time;
     rec.has_time = has_time;
@@ -155,18 +160,22 @@ class cri_joiner {
     if (!is_open(s)) {
       if (last && rec.message.size() <= options_.max_message) {  // another stream is open
         ++stats_.messages;
-        sink(joined_record{plain(rec), 0});
-        return error::ok;
+        const error e = detail::call_sink(sink, joined_record{plain(rec), 0});
+        return e == error::ok ? e : stop(e);
       }
       busy_ = static_cast<std::uint8_t>(busy_ | open_bit(s));
       s.time = rec.time;
       s.has_time = rec.has_time;
     }
-    if (!take(s, rec.stream, rec.message, last, sink)) {
-      busy_ = static_cast<std::uint8_t>(busy_ | failed_bit);
-      return error::line_too_long;
-    }
+    if (!take(s, rec.stream, rec.message, last, sink)) return stop(failure_);
     return error::ok;
+  }
+
+  // Fails the joiner with `e` until reset(); returns e.
+  error stop(error e) noexcept {
+    failure_ = e;
+    busy_ = static_cast<std::uint8_t>(busy_ | failed_bit);
+    return e;
   }
 
   static log_record plain(const log_record& rec) noexcept {
@@ -175,9 +184,10 @@ class cri_joiner {
     return r;
   }
 
+  // Hands one message or piece to the sink; false (failure_ set) when the
+  // sink returned an error to stop.
   template <class Sink>
-  static void emit(const slot& s, stream_kind k, std::string_view text, std::uint8_t flags,
-                   Sink& sink) {
+  bool emit(const slot& s, stream_kind k, std::string_view text, std::uint8_t flags, Sink& sink) {
     joined_record j;
     j.record.time = s.time;
     j.record.has_time = s.has_time;
@@ -185,7 +195,10 @@ class cri_joiner {
     j.record.partial = (flags & (line::continued | line::unterminated)) != 0;
     j.record.message = text;
     j.flags = flags;
-    sink(static_cast<const joined_record&>(j));
+    const error e = detail::call_sink(sink, static_cast<const joined_record&>(j));
+    if (e == error::ok) return true;
+    failure_ = e;
+    return false;
   }
 
   void close(slot& s) noexcept {
@@ -208,7 +221,8 @@ class cri_joiner {
   }
 
   // Adds one fragment's text to the open message of stream k, applying the
-  // limit; with `last` the message ends. Returns false when overflow::fail trips.
+  // limit; with `last` the message ends. Returns false when overflow::fail
+  // trips or the sink stops (failure_ says which).
   template <class Sink>
   bool take(slot& s, stream_kind k, std::string_view text, bool last, Sink& sink) {
     if (s.skipping) {
@@ -224,26 +238,28 @@ class cri_joiner {
           if (have != 0) {
             const std::size_t room = max - have;
             append(s, text.substr(0, room));
-            emit(s, k, s.buf, line::continued, sink);
+            if (!emit(s, k, s.buf, line::continued, sink)) return false;
             s.buf.clear();
             text.remove_prefix(room);
           }
           while (text.size() > max) {
-            emit(s, k, text.substr(0, max), line::continued, sink);
+            if (!emit(s, k, text.substr(0, max), line::continued, sink)) return false;
             text.remove_prefix(max);
           }
           break;
-        case overflow::truncate:
+        case overflow::truncate: {
+          bool go;
           if (have != 0) {
             append(s, text.substr(0, max - have));
-            emit(s, k, s.buf, line::truncated, sink);
+            go = emit(s, k, s.buf, line::truncated, sink);
           } else {
-            emit(s, k, text.substr(0, max), line::truncated, sink);
+            go = emit(s, k, text.substr(0, max), line::truncated, sink);
           }
           s.buf.clear();
           ++stats_.truncated;
           skip_rest(s, last);
-          return true;
+          return go;
+        }
         case overflow::discard:
           s.buf.clear();
           ++stats_.discarded;
@@ -253,6 +269,7 @@ class cri_joiner {
         default:
           s.buf.clear();
           busy_ = static_cast<std::uint8_t>(busy_ & ~open_bit(s));
+          failure_ = error::line_too_long;
           return false;
       }
     }
@@ -260,15 +277,16 @@ class cri_joiner {
       append(s, text);
       return true;
     }
+    bool go;
     if (s.buf.empty()) {
-      emit(s, k, text, 0, sink);
+      go = emit(s, k, text, 0, sink);
     } else {
       append(s, text);
-      emit(s, k, s.buf, 0, sink);
+      go = emit(s, k, s.buf, 0, sink);
       s.buf.clear();
     }
     close(s);
-    return true;
+    return go;
   }
 
   void skip_rest(slot& s, bool last) noexcept {
@@ -283,6 +301,7 @@ class cri_joiner {
   slot slots_[slot_count];
   joiner_stats stats_;
   std::uint8_t busy_ = 0;
+  error failure_ = error::ok;  // why failed_bit is set
 };
 
 }  // namespace sandlog

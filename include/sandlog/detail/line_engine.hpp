@@ -21,6 +21,7 @@
 #include "carry_buffer.hpp"
 #include "line_dispatch.hpp"
 #include "line_kernels.hpp"
+#include "sink.hpp"
 
 namespace sandlog {
 namespace detail {
@@ -96,9 +97,21 @@ class line_engine {
     cut_ = false;
   }
 
+  // Hands one line to the sink. A sink that returns an error other than
+  // error::ok stops the splitter: the error sticks (error_) and false is
+  // returned. For a sink that returns void this is the call alone.
+  template <class Sink>
+  SANDLOG_FORCE_INLINE bool deliver(Sink& sink, const line& l) {
+    const error e = call_sink(sink, l);
+    if (SANDLOG_LIKELY(e == error::ok)) return true;
+    error_ = e;
+    return false;
+  }
+
   // Adds n bytes of text to the open line, applying the limit. With `last`
   // the line ends after them and its final piece is delivered with `flags`.
-  // Returns false when overflow::fail trips.
+  // Returns false when overflow::fail trips or the sink stops (error_ says
+  // which).
   template <class Sink>
   bool take(const char* s, std::size_t n, bool last, std::uint8_t flags, Sink& sink) {
     if (skipping_) {
@@ -117,29 +130,32 @@ class line_engine {
           if (have != 0) {
             const std::size_t room = max - have;
             carry_.append(s, room, limit());
-            sink(line{std::string_view(carry_.data(), max), line::continued});
+            if (!deliver(sink, line{std::string_view(carry_.data(), max), line::continued}))
+              return false;
             carry_.consume();
             s += room;
             n -= room;
           }
           while (n > max) {
-            sink(line{std::string_view(s, max), line::continued});
+            if (!deliver(sink, line{std::string_view(s, max), line::continued})) return false;
             s += max;
             n -= max;
           }
           break;
         }
-        case overflow::truncate:
+        case overflow::truncate: {
+          bool go;
           if (have != 0) {
             carry_.append(s, max - have, limit());
-            sink(line{std::string_view(carry_.data(), max), line::truncated});
+            go = deliver(sink, line{std::string_view(carry_.data(), max), line::truncated});
           } else {
-            sink(line{std::string_view(s, max), line::truncated});
+            go = deliver(sink, line{std::string_view(s, max), line::truncated});
           }
           carry_.consume();
           ++stats_.truncated;
           skip_rest(last);
-          return true;
+          return go;
+        }
         case overflow::discard:
           carry_.clear();
           ++stats_.discarded;
@@ -147,7 +163,7 @@ class line_engine {
           return true;
         case overflow::fail:
           carry_.clear();
-          failed_ = true;
+          error_ = error::line_too_long;
           return false;
       }
     }
@@ -156,16 +172,17 @@ class line_engine {
       note_carry();
       return true;
     }
+    bool go;
     if (carry_.empty()) {
-      sink(line{std::string_view(s, n), flags});
+      go = deliver(sink, line{std::string_view(s, n), flags});
     } else {
       carry_.append(s, n, limit());
       note_carry();
-      sink(line{std::string_view(carry_.data(), carry_.size()), flags});
+      go = deliver(sink, line{std::string_view(carry_.data(), carry_.size()), flags});
       carry_.consume();
     }
     end_of_line();
-    return true;
+    return go;
   }
 
   void skip_rest(bool last) noexcept {
@@ -188,10 +205,10 @@ class line_engine {
     if (E == line_ending::crlf_or_lf && held_cr_) {
       held_cr_ = false;
       if (*p == '\n') {
-        if (!take(p, 0, true, 0, sink)) return error::line_too_long;
+        if (!take(p, 0, true, 0, sink)) return error_;
         if (++p == end) return error::ok;
       } else if (!take("\r", 1, false, 0, sink)) {
-        return error::line_too_long;
+        return error_;
       }
     }
     const char* const first = p;
@@ -204,7 +221,7 @@ class line_engine {
       std::uint64_t mask = 0;
       const char* t = detail::find_terminator<E, K>(p, end, base, mask);
       if (t == end) return tail<E, K>(p, end, sink);
-      if (!end_line<E, K>(p, t, end, sink)) return error::line_too_long;
+      if (!end_line<E, K>(p, t, end, sink)) return error_;
       if (p == end) return error::ok;
       // Under `any` a "\r\n" leaves the '\n' bit set; scan() skips bits before p.
       st = aligned(base) ? scan_state{p, end - base > 64 ? base + 64 : end, mask & (mask - 1),
@@ -235,8 +252,11 @@ class line_engine {
       } else if (why == stop::overlong) {
         if (!take(st.start, st.n, true, 0, sink)) {
           stats_.lines += lines;
-          return error::line_too_long;
+          return error_;
         }
+      } else if (why == stop::halt) {
+        stats_.lines += lines;
+        return error_;
       } else if (st.block != end) {
         const auto left = static_cast<std::size_t>(end - st.block);
         st.mask = K::template last<E>(st.block, left, first);
@@ -262,7 +282,7 @@ class line_engine {
     std::size_t n;
     const char* start;
   };
-  enum class stop : std::uint8_t { end, quiet, overlong };
+  enum class stop : std::uint8_t { end, quiet, overlong, halt };
 
   static bool aligned(const char* p) noexcept {
     return (reinterpret_cast<std::uintptr_t>(p) & 63) == 0;
@@ -307,8 +327,9 @@ class line_engine {
   // from st.block on as a view and a sink call. It makes no call of its own,
   // so the compiler can keep the sink's state in registers, and stops at the
   // last partial block (stop::end), after 256 bytes without a terminator
-  // (stop::quiet, st.block past them) or at a line longer than max_line
-  // (stop::overlong, st.p past its terminator).
+  // (stop::quiet, st.block past them), at a line longer than max_line
+  // (stop::overlong, st.p past its terminator) or when the sink stops
+  // (stop::halt, st.p past the line it was given).
   template <line_ending E, class K, bool Prefetch, class Sink>
   SANDLOG_FORCE_INLINE stop scan(scan_state& st, const char* end, std::uint64_t& lines,
                                  Sink& sink) {
@@ -332,8 +353,12 @@ class line_engine {
           why = stop::overlong;
           goto out;
         }
-        sink(line{std::string_view(start, n), 0});
+        const bool go = deliver(sink, line{std::string_view(start, n), 0});
         ++lines;
+        if (SANDLOG_UNLIKELY(!go)) {
+          why = stop::halt;
+          goto out;
+        }
       }
       if (end - block < 64) goto out;
       base = block;
@@ -376,7 +401,7 @@ class line_engine {
       return take(start, n, true, 0, sink);
     carry_.append<K>(start, n, limit());
     note_carry();
-    sink(line{std::string_view(carry_.data(), carry_.size()), 0});
+    const bool go = deliver(sink, line{std::string_view(carry_.data(), carry_.size()), 0});
     // Only next() needs the view to outlive the sink call (see
     // carry_buffer); feed() starts the buffer over, so the next chunk's
     // compact() has nothing to move.
@@ -386,7 +411,7 @@ class line_engine {
       carry_.clear();
     }
     end_of_line();
-    return true;
+    return go;
   }
 
   // For the line [p, t) ended by the terminator byte *t: sets n to its
@@ -428,7 +453,7 @@ class line_engine {
     }
     if (!take(p, n, false, 0, sink)) {
       held_cr_ = false;
-      return error::line_too_long;
+      return error_;
     }
     if (held_cr_) note_carry();
     return error::ok;
@@ -436,17 +461,17 @@ class line_engine {
 
   template <class Sink>
   error flush_tail(Sink& sink) {
-    if (failed_) return error::line_too_long;
+    if (error_ != error::ok) return error_;
     swallow_lf_ = false;
     if (held_cr_) {
       held_cr_ = false;
-      if (!take("\r", 1, false, 0, sink)) return error::line_too_long;
+      if (!take("\r", 1, false, 0, sink)) return error_;
     }
     if (skipping_) {
       skipping_ = false;
       end_of_line();
     } else if (!carry_.empty()) {
-      if (!take(nullptr, 0, true, line::unterminated, sink)) return error::line_too_long;
+      if (!take(nullptr, 0, true, line::unterminated, sink)) return error_;
     }
     return error::ok;
   }
@@ -481,7 +506,7 @@ class line_engine {
   bool swallow_lf_ = false;  // any: a '\r' ended the last chunk and a line; skip one '\n'
   bool skipping_ = false;    // dropping the rest of an overlong line
   bool cut_ = false;         // the open line has been split
-  bool failed_ = false;      // overflow::fail tripped
+  error error_ = error::ok;  // sticky: line_too_long (overflow::fail) or a sink's error
   bool pull_end_ = false;    // push_end() was called
 };
 
