@@ -6,6 +6,7 @@
 
 #include "sandlog/config.hpp"
 #include "sandlog/error.hpp"
+#include "sandlog/vocabulary.hpp"
 #include "sandlog/line_splitter.hpp"
 #include "sandlog/timestamp.hpp"
 #include "sandlog/record.hpp"
