@@ -13,6 +13,23 @@
 
 // ---- begin sandlog/config.hpp ----
 // sandlog: version, language and platform detection shared by every header.
+//
+// Every macro sandlog defines that outlives its header is here:
+//   SANDLOG_VERSION_MAJOR/_MINOR/_PATCH/_STRING   the version (also read by
+//                                                 CMake and checked against Meson)
+//   SANDLOG_CPLUSPLUS, SANDLOG_HAS_CPP20          the language version
+//   SANDLOG_LIKELY(x), SANDLOG_UNLIKELY(x)        branch hints
+//   SANDLOG_FORCE_INLINE                          inline, and always inlined where
+//                                                 the compiler allows (hot paths)
+//   SANDLOG_HAS_SSE2, SANDLOG_HAS_AVX2            SIMD the build targets
+//   SANDLOG_LINE_DISPATCH, SANDLOG_TARGET_AVX2,   the splitter's run-time choice
+//   SANDLOG_TARGET_AVX512                         of kernel (below)
+//   SANDLOG_HAS_EXCEPTIONS                        whether exceptions are on
+//   SANDLOG_<PART>_HPP, SANDLOG_DETAIL_<NAME>_HPP include guards
+//   SANDLOG_SINGLE_HEADER                         1 in single_include/sandlog.hpp
+// A user may define SANDLOG_NO_SIMD to build the scalar code only. Helper
+// macros private to one header (SANDLOG_TS_TRY and the like) are #undef'd at
+// its end.
 #ifndef SANDLOG_CONFIG_HPP
 #define SANDLOG_CONFIG_HPP
 
@@ -60,6 +77,23 @@
 #define SANDLOG_HAS_AVX2 0
 #endif
 
+// On x86-64 with GCC or Clang the line splitter's hot loop is also compiled
+// for AVX2 and for AVX-512BW (target attributes), and each splitter runs the
+// best one the CPU has (detail/line_dispatch.hpp), so a build without -march
+// still gets the wide kernels. SANDLOG_LINE_DISPATCH says whether that is
+// so; SANDLOG_TARGET_AVX2 and SANDLOG_TARGET_AVX512 mark the functions
+// compiled for those instruction sets (empty without dispatch).
+#if !defined(SANDLOG_NO_SIMD) && (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
+#define SANDLOG_LINE_DISPATCH 1
+#define SANDLOG_TARGET_AVX2 __attribute__((target("avx2,bmi,bmi2")))
+#define SANDLOG_TARGET_AVX512 \
+  __attribute__((target("avx2,avx512f,avx512bw,avx512vl,bmi,bmi2")))
+#else
+#define SANDLOG_LINE_DISPATCH 0
+#define SANDLOG_TARGET_AVX2
+#define SANDLOG_TARGET_AVX512
+#endif
+
 #if defined(__cpp_exceptions) || defined(__EXCEPTIONS) || defined(_CPPUNWIND)
 #define SANDLOG_HAS_EXCEPTIONS 1
 #else
@@ -69,12 +103,53 @@
 #endif  // SANDLOG_CONFIG_HPP
 // ---- end sandlog/config.hpp ----
 // ---- begin sandlog/error.hpp ----
-// sandlog: the error codes every parser returns, and parse_result.
+// sandlog: the error codes every parser returns, the result types, and the
+// contract every part keeps.
 //
 // One enum for the whole library so a caller can switch, count or print any
 // failure the same way. Each value names one distinct failure; to_string gives
 // a short sentence fit for a log message. New values are appended before
 // `count_` so existing numeric values never change.
+//
+// The API contract (README.md, "API contract", says the same):
+//   prefix parsers      read a value at the start of a range and stop after
+//                       it, like std::from_chars: parse_result {ptr, ec},
+//                       ptr past the value, or at the fault on failure
+//                       (parse_timestamp, parse_record, parse_predicate,
+//                       parse_logfmt, logfmt_reader::result).
+//   whole-text          read all of a text as one value: value_result<T>
+//   conversions         {value, ec}. A byte after a complete timestamp is
+//                       error::trailing_bytes; in a number, bool or duration
+//                       it makes the value malformed (bad_number, bad_bool,
+//                       bad_duration). (parse_int64, parse_bool,
+//                       parse_duration, parse_double, parse_timestamp_value,
+//                       the as_*() of json_field and logfmt_field.)
+//   formatters          write into the caller's buffer, whose size a constant
+//                       bounds (max_timestamp_chars), and return one past the
+//                       last byte, or nullptr when the value has no such form;
+//                       or append to a caller's string type; or, like
+//                       snprintf, return the full length and cut at capacity.
+//   decoders            stateful, fed chunk by chunk: feed() and finish()
+//                       return an error; the JSON decoders a json_result
+//                       {ec, entries, field}. A failure never loses what was
+//                       decoded before it; "sticky" errors repeat until
+//                       reset(), as each class says.
+//   sinks               a decoder hands each item to a sink called once per
+//                       item, whose views live until it returns. A sink may
+//                       return void, or an error: one other than error::ok
+//                       stops the call that fed it, which returns that error
+//                       (the streaming classes stay stopped until reset(),
+//                       sse_decoder until finish()). Field visitors
+//                       (for_each_field) may also return bool, true to stop.
+//   counts              an enum whose values index a table ends in count_
+//                       (error, lifecycle, anomaly_kind); the *_count
+//                       constants are taken from it, never written by hand.
+//   macros              every macro is SANDLOG_-prefixed and documented in
+//                       config.hpp, or private to one header and #undef'd at
+//                       its end.
+//   the rest            nothing throws; noexcept where true; each function
+//                       says whether it allocates and how long its views
+//                       live; internals are in sandlog::detail and may change.
 #ifndef SANDLOG_ERROR_HPP
 #define SANDLOG_ERROR_HPP
 
@@ -206,10 +281,171 @@ struct parse_result {
   constexpr explicit operator bool() const noexcept { return ec == error::ok; }
 };
 
+// A converted value and what went wrong. On failure `value` holds T{} unless
+// the function says otherwise (a number out of range keeps its sign, say).
+template <class T>
+struct value_result {
+  T value{};
+  error ec = error::ok;
+  constexpr explicit operator bool() const noexcept { return ec == error::ok; }
+};
+
 }  // namespace sandlog
 
 #endif  // SANDLOG_ERROR_HPP
 // ---- end sandlog/error.hpp ----
+// ---- begin sandlog/vocabulary.hpp ----
+// sandlog: the types the parts share — an instant and how to read one, a
+// line and what to do with long ones, a record and the stream it came from.
+//
+// A part that only passes these values along includes this header rather
+// than the part that produces them, so that (say) record.hpp does not drag
+// in the line splitter's SIMD kernels. Nothing here does any work.
+#ifndef SANDLOG_VOCABULARY_HPP
+#define SANDLOG_VOCABULARY_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+
+#if SANDLOG_HAS_CPP20
+#include <compare>
+#endif
+
+namespace sandlog {
+
+// ---- instants (timestamp.hpp parses, formats and converts them) ----
+
+// An instant with nanosecond resolution, plus the UTC offset it was written
+// in. Comparisons look at the instant (seconds, nanos) only, so the same
+// instant written in two offsets compares equal.
+struct timestamp {
+  std::int64_t seconds = 0;         // UTC seconds since 1970-01-01T00:00:00Z
+  std::uint32_t nanos = 0;          // 0 .. 999'999'999
+  std::int16_t offset_minutes = 0;  // the UTC offset as written (for re-formatting)
+};
+
+constexpr bool operator==(const timestamp& a, const timestamp& b) noexcept {
+  return a.seconds == b.seconds && a.nanos == b.nanos;
+}
+constexpr bool operator!=(const timestamp& a, const timestamp& b) noexcept { return !(a == b); }
+constexpr bool operator<(const timestamp& a, const timestamp& b) noexcept {
+  return a.seconds < b.seconds || (a.seconds == b.seconds && a.nanos < b.nanos);
+}
+constexpr bool operator>(const timestamp& a, const timestamp& b) noexcept { return b < a; }
+constexpr bool operator<=(const timestamp& a, const timestamp& b) noexcept { return !(b < a); }
+constexpr bool operator>=(const timestamp& a, const timestamp& b) noexcept { return !(a < b); }
+#if SANDLOG_HAS_CPP20
+constexpr std::strong_ordering operator<=>(const timestamp& a, const timestamp& b) noexcept {
+  if (auto c = a.seconds <=> b.seconds; c != 0) return c;
+  return a.nanos <=> b.nanos;
+}
+#endif
+
+// Which grammar parse_timestamp accepts.
+enum class syntax : std::uint8_t {
+  rfc3339,  // strict: YYYY-MM-DD(T|t)HH:MM:SS[.f+](Z|z|±HH:MM)
+  iso8601,  // lenient: also the ISO 8601 forms in docs/timestamp.md
+};
+
+// What to do with a valid leap second (:60 where UTC reads 23:59:60).
+enum class leap_second : std::uint8_t {
+  clamp,        // 23:59:59.999999999 of that day: order with neighbours is kept
+  reject,       // fail with error::leap_second
+  next_second,  // :60 is the second after :59 (as timegm reads it); the fraction is kept
+};
+
+struct timestamp_options {
+  syntax grammar = syntax::rfc3339;
+  leap_second leap = leap_second::clamp;
+  // iso8601 only: a time without an offset is read as UTC instead of failing
+  // with error::bad_offset.
+  bool assume_utc = false;
+};
+
+// ---- lines (line_splitter.hpp cuts them; cri_joiner and sse reuse the flags) ----
+
+// Which bytes end a line.
+enum class line_ending : std::uint8_t {
+  lf,          // only "\n"; a "\r" stays in the text
+  crlf_or_lf,  // "\n" or "\r\n" (one "\r" before the "\n" is removed)
+  any          // "\r\n", "\r" or "\n" (Server-Sent Events)
+};
+
+// What happens to a line (or a joined message) longer than its limit.
+enum class overflow : std::uint8_t {
+  split,     // pieces of max_line bytes flagged continued, then the rest
+  truncate,  // the first max_line bytes flagged truncated; the rest is dropped
+  discard,   // the whole line is dropped (and counted)
+  fail       // error::line_too_long; the splitter stays failed until reset()
+};
+
+// One line (or one piece of an overlong line), without its terminator.
+struct line {
+  static constexpr std::uint8_t continued = 1;     // more pieces of this line follow
+  static constexpr std::uint8_t truncated = 2;     // bytes after this were dropped
+  static constexpr std::uint8_t unterminated = 4;  // the stream ended without a terminator
+
+  std::string_view text;
+  std::uint8_t flags = 0;
+
+  constexpr bool is_continued() const noexcept { return (flags & continued) != 0; }
+  constexpr bool is_truncated() const noexcept { return (flags & truncated) != 0; }
+  constexpr bool is_unterminated() const noexcept { return (flags & unterminated) != 0; }
+};
+
+// How a line_splitter cuts lines: the terminators, and the limit on a line.
+struct line_options {
+  std::size_t max_line = std::size_t{1} << 20;  // bytes of text, terminator excluded; 0 acts as 1
+  line_ending ending = line_ending::crlf_or_lf;
+  overflow on_overflow = overflow::split;
+};
+
+// What a line_splitter counted since construction or its last reset().
+struct line_stats {
+  std::uint64_t bytes = 0;      // bytes fed or pushed
+  std::uint64_t lines = 0;      // lines ended (by a terminator or by finish), whatever the limit did
+  std::uint64_t split = 0;      // lines cut into pieces (overflow::split)
+  std::uint64_t truncated = 0;  // lines cut short (overflow::truncate)
+  std::uint64_t discarded = 0;  // lines dropped (overflow::discard)
+  std::size_t max_carry = 0;    // the most bytes buffered() ever reported
+};
+
+// ---- records (record.hpp and json.hpp decode them) ----
+
+// The stream a line was written to; `unknown` when the envelope does not say.
+enum class stream_kind : std::uint8_t { unknown, out, err };
+
+// The envelope a line is written in.
+//   raw          `some log line`
+//   timestamped  `2026-02-20T14:30:00Z some log line`
+//   cri          `2026-02-20T14:30:00.123456789Z stdout F some log line`
+//   bracketed    `[2026-03-06T10:00:52Z] sandbox.lifecycle.created`
+//   docker_json  `{"log":"hello\n","stream":"stdout","time":"..."}` (json.hpp)
+enum class log_format : std::uint8_t { raw, timestamped, cri, bracketed, docker_json };
+
+// One decoded line. `message` is a view into the decoder's input (or, for
+// docker_json, into the decoder's buffer); it lives as long as that does.
+struct log_record {
+  timestamp time{};                     // meaningful only when has_time
+  bool has_time = false;
+  stream_kind stream = stream_kind::unknown;
+  bool partial = false;                 // a fragment of a longer line (CRI `P`)
+  std::string_view message{};
+};
+
+// One element of a log page: when, and the line as the server sent it. The
+// view lives as long as whatever produced the entry says (see json.hpp).
+struct log_entry {
+  timestamp time;
+  std::string_view line;
+};
+
+}  // namespace sandlog
+
+#endif  // SANDLOG_VOCABULARY_HPP
+// ---- end sandlog/vocabulary.hpp ----
 // ---- begin sandlog/line_splitter.hpp ----
 // sandlog: chunks of bytes in, lines out.
 //
@@ -222,13 +458,30 @@ struct parse_result {
 // Terminators are found 64 bytes at a time: a block becomes a bit mask of
 // terminator positions (AVX2, SSE2, or a portable loop under SANDLOG_NO_SIMD)
 // and each set bit is one line, so lines inside a chunk cost one sink call.
+// line_ending, overflow, line, line_options and line_stats are in
+// vocabulary.hpp; the kernels, the choice among them, the carry buffer and
+// the loops are in detail/line_kernels.hpp, line_dispatch.hpp,
+// carry_buffer.hpp and line_engine.hpp.
 #ifndef SANDLOG_LINE_SPLITTER_HPP
 #define SANDLOG_LINE_SPLITTER_HPP
 
 #include <cstddef>
+#include <string_view>
+
+// ---- begin sandlog/detail/line_engine.hpp ----
+// sandlog: the line splitter's engine — the state of the open line and the
+// loops that deliver lines from a chunk.
+//
+// line_splitter (line_splitter.hpp) is this engine behind its public API.
+// run() is the whole loop for one line ending and one kernel; dispatch()
+// picks the copy of it compiled for the kernel the CPU runs (see
+// line_dispatch.hpp); take() applies the overflow policy to an open line.
+#ifndef SANDLOG_DETAIL_LINE_ENGINE_HPP
+#define SANDLOG_DETAIL_LINE_ENGINE_HPP
+
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <memory>
 #include <string_view>
 #include <type_traits>
 
@@ -254,6 +507,17 @@ SANDLOG_FORCE_INLINE unsigned lowest_bit(std::uint64_t mask) noexcept {
 #endif
 }
 
+// Leading zero bits of x, which must not be zero.
+SANDLOG_FORCE_INLINE unsigned leading_zeros(std::uint64_t x) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+  return static_cast<unsigned>(__builtin_clzll(x));
+#else
+  unsigned n = 0;
+  while ((x & (std::uint64_t{1} << 63)) == 0) x <<= 1, ++n;
+  return n;
+#endif
+}
+
 // A hint to load the cache line `ahead` bytes past p, which may lie past the
 // end of p's buffer: the address is formed as an integer and never read.
 SANDLOG_FORCE_INLINE void prefetch_ahead(const char* p, std::uintptr_t ahead) noexcept {
@@ -270,74 +534,39 @@ SANDLOG_FORCE_INLINE void prefetch_ahead(const char* p, std::uintptr_t ahead) no
 
 #endif  // SANDLOG_DETAIL_BITS_HPP
 // ---- end sandlog/detail/bits.hpp ----
+// ---- begin sandlog/detail/carry_buffer.hpp ----
+// sandlog: the line splitter's carry buffer, which holds the open line
+// between chunks.
+#ifndef SANDLOG_DETAIL_CARRY_BUFFER_HPP
+#define SANDLOG_DETAIL_CARRY_BUFFER_HPP
+
+#include <cstddef>
+#include <cstring>
+#include <memory>
+
+// ---- begin sandlog/detail/line_kernels.hpp ----
+// sandlog: the line splitter's search kernels — 64 bytes in, a bit mask of
+// the bytes that may end a line out.
+//
+// One struct per instruction set (portable, SSE2, AVX2, AVX-512BW) behind one
+// interface, and find_terminator, the search built on them. Which kernel a
+// splitter runs is chosen in line_dispatch.hpp.
+#ifndef SANDLOG_DETAIL_LINE_KERNELS_HPP
+#define SANDLOG_DETAIL_LINE_KERNELS_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
 
 #if SANDLOG_HAS_SSE2
 #include <emmintrin.h>
 #endif
-// On x86-64 with GCC or Clang the hot loop is also compiled for AVX2 and for
-// AVX-512BW (target attributes), and each splitter runs the best one the CPU
-// has, so a build without -march still gets the wide kernels.
-#if !defined(SANDLOG_NO_SIMD) && (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
-#define SANDLOG_LINE_DISPATCH 1
-#define SANDLOG_TARGET_AVX2 __attribute__((target("avx2,bmi,bmi2")))
-#define SANDLOG_TARGET_AVX512 \
-  __attribute__((target("avx2,avx512f,avx512bw,avx512vl,bmi,bmi2")))
+#if SANDLOG_LINE_DISPATCH || SANDLOG_HAS_AVX2
 #include <immintrin.h>
-#else
-#define SANDLOG_LINE_DISPATCH 0
-#define SANDLOG_TARGET_AVX2
-#if SANDLOG_HAS_AVX2
-#include <immintrin.h>
-#endif
 #endif
 
 namespace sandlog {
-
-// Which bytes end a line.
-enum class line_ending : std::uint8_t {
-  lf,          // only "\n"; a "\r" stays in the text
-  crlf_or_lf,  // "\n" or "\r\n" (one "\r" before the "\n" is removed)
-  any          // "\r\n", "\r" or "\n" (Server-Sent Events)
-};
-
-// What happens to a line whose text is longer than max_line bytes.
-enum class overflow : std::uint8_t {
-  split,     // pieces of max_line bytes flagged continued, then the rest
-  truncate,  // the first max_line bytes flagged truncated; the rest is dropped
-  discard,   // the whole line is dropped (and counted)
-  fail       // error::line_too_long; the splitter stays failed until reset()
-};
-
-struct line_options {
-  std::size_t max_line = std::size_t{1} << 20;  // bytes of text, terminator excluded; 0 acts as 1
-  line_ending ending = line_ending::crlf_or_lf;
-  overflow on_overflow = overflow::split;
-};
-
-// One line (or one piece of an overlong line), without its terminator.
-struct line {
-  static constexpr std::uint8_t continued = 1;     // more pieces of this line follow
-  static constexpr std::uint8_t truncated = 2;     // bytes after this were dropped
-  static constexpr std::uint8_t unterminated = 4;  // the stream ended without a terminator
-
-  std::string_view text;
-  std::uint8_t flags = 0;
-
-  constexpr bool is_continued() const noexcept { return (flags & continued) != 0; }
-  constexpr bool is_truncated() const noexcept { return (flags & truncated) != 0; }
-  constexpr bool is_unterminated() const noexcept { return (flags & unterminated) != 0; }
-};
-
-// Counters since construction or the last reset().
-struct line_stats {
-  std::uint64_t bytes = 0;      // bytes fed or pushed
-  std::uint64_t lines = 0;      // lines ended (by a terminator or by finish), whatever the limit did
-  std::uint64_t split = 0;      // lines cut into pieces (overflow::split)
-  std::uint64_t truncated = 0;  // lines cut short (overflow::truncate)
-  std::uint64_t discarded = 0;  // lines dropped (overflow::discard)
-  std::size_t max_carry = 0;    // the most bytes buffered() ever reported
-};
-
 namespace detail {
 
 // Bit i of a terminator mask is set when byte i of a 64-byte block may end a
@@ -495,40 +724,6 @@ using simd_native = simd_sse2;
 using simd_native = simd_portable;
 #endif
 
-// The loops a splitter may run: the build's own, or one compiled for a wider
-// instruction set that the CPU turns out to have.
-enum class simd_level : std::uint8_t { native, avx2, avx512 };
-
-// Whether this build has the loop for `level` and this CPU runs it.
-inline bool simd_supported(simd_level level) noexcept {
-#if SANDLOG_LINE_DISPATCH
-  __builtin_cpu_init();
-  const bool bmi = __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2");
-  switch (level) {
-    case simd_level::native: return true;
-    case simd_level::avx2: return !SANDLOG_HAS_AVX2 && bmi && __builtin_cpu_supports("avx2");
-    case simd_level::avx512:
-      return bmi && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
-  }
-  return false;
-#else
-  return level == simd_level::native;
-#endif
-}
-
-inline simd_level best_simd_level() noexcept {
-  if (simd_supported(simd_level::avx512)) return simd_level::avx512;
-  if (simd_supported(simd_level::avx2)) return simd_level::avx2;
-  return simd_level::native;
-}
-
-// The level each new line_splitter takes, found once per process. Tests set
-// another supported level to run every loop this machine has.
-inline simd_level& line_simd_level() noexcept {
-  static simd_level level = best_simd_level();
-  return level;
-}
-
 // The first byte in [p, end) that may end a line under E, or end. When one
 // is found, base and mask are the block that holds it and that block's
 // terminator mask (bit i for base[i]), so the caller need not search it again.
@@ -557,6 +752,15 @@ SANDLOG_FORCE_INLINE const char* find_terminator(const char* p, const char* end)
   std::uint64_t mask = 0;
   return find_terminator<E, Kernel>(p, end, base, mask);
 }
+
+}  // namespace detail
+}  // namespace sandlog
+
+#endif  // SANDLOG_DETAIL_LINE_KERNELS_HPP
+// ---- end sandlog/detail/line_kernels.hpp ----
+
+namespace sandlog {
+namespace detail {
 
 // The open line's bytes. Memory is kept across lines, so a warm splitter does
 // not allocate, and never exceeds `limit` (max_line + 2) bytes. consume()
@@ -619,103 +823,106 @@ class carry_buffer {
 };
 
 }  // namespace detail
+}  // namespace sandlog
 
-class line_splitter {
- public:
-  // Allocates nothing until a line spans two chunks.
-  explicit line_splitter(line_options options = {}) noexcept
-      : options_(options), simd_(detail::line_simd_level()) {
+#endif  // SANDLOG_DETAIL_CARRY_BUFFER_HPP
+// ---- end sandlog/detail/carry_buffer.hpp ----
+// ---- begin sandlog/detail/line_dispatch.hpp ----
+// sandlog: which of the line splitter's kernels this CPU runs, found once
+// per process.
+#ifndef SANDLOG_DETAIL_LINE_DISPATCH_HPP
+#define SANDLOG_DETAIL_LINE_DISPATCH_HPP
+
+#include <cstdint>
+
+
+namespace sandlog {
+namespace detail {
+
+// The loops a splitter may run: the build's own, or one compiled for a wider
+// instruction set that the CPU turns out to have.
+enum class simd_level : std::uint8_t { native, avx2, avx512 };
+
+// Whether this build has the loop for `level` and this CPU runs it.
+inline bool simd_supported(simd_level level) noexcept {
+#if SANDLOG_LINE_DISPATCH
+  __builtin_cpu_init();
+  const bool bmi = __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2");
+  switch (level) {
+    case simd_level::native: return true;
+    case simd_level::avx2: return !SANDLOG_HAS_AVX2 && bmi && __builtin_cpu_supports("avx2");
+    case simd_level::avx512:
+      return bmi && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
+  }
+  return false;
+#else
+  return level == simd_level::native;
+#endif
+}
+
+inline simd_level best_simd_level() noexcept {
+  if (simd_supported(simd_level::avx512)) return simd_level::avx512;
+  if (simd_supported(simd_level::avx2)) return simd_level::avx2;
+  return simd_level::native;
+}
+
+// The level each new line_splitter takes, found once per process. Tests set
+// another supported level to run every loop this machine has.
+inline simd_level& line_simd_level() noexcept {
+  static simd_level level = best_simd_level();
+  return level;
+}
+
+}  // namespace detail
+}  // namespace sandlog
+
+#endif  // SANDLOG_DETAIL_LINE_DISPATCH_HPP
+// ---- end sandlog/detail/line_dispatch.hpp ----
+// ---- begin sandlog/detail/sink.hpp ----
+// sandlog: calling a caller's sink, which may return void or an `error`.
+// A sink that returns an error other than error::ok stops the call that
+// feeds it (error.hpp states the convention).
+#ifndef SANDLOG_DETAIL_SINK_HPP
+#define SANDLOG_DETAIL_SINK_HPP
+
+#include <type_traits>
+#include <utility>
+
+
+namespace sandlog {
+namespace detail {
+
+// Calls `sink(args...)`; a sink may return void, or an `error` that stops the
+// caller when it is not error::ok.
+template <class Sink, class... Args>
+SANDLOG_FORCE_INLINE error call_sink(Sink& sink, Args&&... args) {
+  if constexpr (std::is_same_v<std::invoke_result_t<Sink&, Args&&...>, error>) {
+    return sink(std::forward<Args>(args)...);
+  } else {
+    sink(std::forward<Args>(args)...);
+    return error::ok;
+  }
+}
+
+}  // namespace detail
+}  // namespace sandlog
+
+#endif  // SANDLOG_DETAIL_SINK_HPP
+// ---- end sandlog/detail/sink.hpp ----
+
+namespace sandlog {
+namespace detail {
+
+class line_engine {
+ protected:
+  explicit line_engine(line_options options) noexcept
+      : options_(options), simd_(line_simd_level()) {
     if (options_.max_line == 0) options_.max_line = 1;
   }
 
-  // Splits `chunk` and calls sink(const line&) for each line it completes.
-  // A view lives until the sink returns: it points into `chunk` or into the
-  // carry buffer. A line that `chunk` leaves open is kept (at most max_line
-  // bytes) for the next call. Returns error::line_too_long under
-  // overflow::fail, after delivering every line before the offending one;
-  // the splitter then stays failed until reset(). Allocates only to grow the
-  // carry buffer (up to max_line bytes), never per line once warm.
-  template <class Sink>
-  error feed(std::string_view chunk, Sink&& sink) {
-    if (SANDLOG_UNLIKELY(failed_)) return error::line_too_long;
-    stats_.bytes += chunk.size();
-    carry_.compact();
-    return dispatch(chunk.data(), chunk.data() + chunk.size(), sink);
-  }
+  // Bytes of the open line held: the carry buffer and a held '\r'.
+  std::size_t buffered_bytes() const noexcept { return carry_.size() + (held_cr_ ? 1 : 0); }
 
-  // Ends the stream: delivers the open line, if any, flagged unterminated.
-  // An empty stream, or one that ends with a terminator, gives no line.
-  // Afterwards the splitter starts a new stream (the counters carry on).
-  template <class Sink>
-  error finish(Sink&& sink) {
-    if (SANDLOG_UNLIKELY(failed_)) return error::line_too_long;
-    carry_.compact();
-    const error e = flush_tail(sink);
-    pull_ = {};
-    pull_end_ = false;
-    return e;
-  }
-
-  // Pull style: hands `chunk` to next(). Views returned by next() live until
-  // the following next(), push() or reset(); the chunk itself must stay
-  // valid until next() has returned false. Call only once next() is false.
-  void push(std::string_view chunk) noexcept {
-    stats_.bytes += chunk.size();
-    pull_ = chunk;
-  }
-  // Pull style: marks the end of the stream, so next() also yields the open
-  // line (flagged unterminated).
-  void push_end() noexcept { pull_end_ = true; }
-
-  // Pull style: stores the next line in `out` and returns true, or returns
-  // false when the pushed chunk is used up (or on error: see last_error()).
-  // Gives exactly the lines feed()/finish() would, in the same order.
-  bool next(line& out) {
-    if (failed_) return false;
-    carry_.compact();
-    capture sink{&out, false};
-    while (!sink.got) {
-      // A held '\r' that turns out to be text may complete a piece: that
-      // piece is this step's line, so the byte after it waits for the next.
-      if (held_cr_ && (pull_.empty() ? pull_end_ : pull_.front() != '\n')) {
-        held_cr_ = false;
-        if (!take("\r", 1, false, 0, sink)) return false;
-        continue;
-      }
-      if (pull_.empty()) {
-        if (!pull_end_) return false;
-        pull_end_ = false;
-        flush_tail(sink);
-        return sink.got;
-      }
-      const std::size_t n = pull_step();
-      const char* p = pull_.data();
-      pull_.remove_prefix(n);
-      if (dispatch(p, p + n, sink) != error::ok) return false;
-    }
-    return true;
-  }
-
-  // error::line_too_long once overflow::fail has tripped, else error::ok.
-  error last_error() const noexcept { return failed_ ? error::line_too_long : error::ok; }
-
-  // Bytes of the open line held in the carry buffer: at most max_line + 1.
-  std::size_t buffered() const noexcept { return carry_.size() + (held_cr_ ? 1 : 0); }
-
-  const line_stats& stats() const noexcept { return stats_; }
-  const line_options& options() const noexcept { return options_; }
-
-  // Forgets the open line, any error and the counters; keeps the options
-  // and the carry buffer's memory.
-  void reset() noexcept {
-    carry_.clear();
-    held_cr_ = swallow_lf_ = skipping_ = cut_ = failed_ = false;
-    pull_ = {};
-    pull_end_ = false;
-    stats_ = {};
-  }
-
- private:
   struct capture {
     line* out;
     bool got;
@@ -767,7 +974,7 @@ class line_splitter {
   std::size_t limit() const noexcept { return options_.max_line + 2; }
 
   void note_carry() noexcept {
-    const std::size_t held = buffered();
+    const std::size_t held = buffered_bytes();
     if (held > stats_.max_carry) stats_.max_carry = held;
   }
 
@@ -777,9 +984,21 @@ class line_splitter {
     cut_ = false;
   }
 
+  // Hands one line to the sink. A sink that returns an error other than
+  // error::ok stops the splitter: the error sticks (error_) and false is
+  // returned. For a sink that returns void this is the call alone.
+  template <class Sink>
+  SANDLOG_FORCE_INLINE bool deliver(Sink& sink, const line& l) {
+    const error e = call_sink(sink, l);
+    if (SANDLOG_LIKELY(e == error::ok)) return true;
+    error_ = e;
+    return false;
+  }
+
   // Adds n bytes of text to the open line, applying the limit. With `last`
   // the line ends after them and its final piece is delivered with `flags`.
-  // Returns false when overflow::fail trips.
+  // Returns false when overflow::fail trips or the sink stops (error_ says
+  // which).
   template <class Sink>
   bool take(const char* s, std::size_t n, bool last, std::uint8_t flags, Sink& sink) {
     if (skipping_) {
@@ -798,29 +1017,32 @@ class line_splitter {
           if (have != 0) {
             const std::size_t room = max - have;
             carry_.append(s, room, limit());
-            sink(line{std::string_view(carry_.data(), max), line::continued});
+            if (!deliver(sink, line{std::string_view(carry_.data(), max), line::continued}))
+              return false;
             carry_.consume();
             s += room;
             n -= room;
           }
           while (n > max) {
-            sink(line{std::string_view(s, max), line::continued});
+            if (!deliver(sink, line{std::string_view(s, max), line::continued})) return false;
             s += max;
             n -= max;
           }
           break;
         }
-        case overflow::truncate:
+        case overflow::truncate: {
+          bool go;
           if (have != 0) {
             carry_.append(s, max - have, limit());
-            sink(line{std::string_view(carry_.data(), max), line::truncated});
+            go = deliver(sink, line{std::string_view(carry_.data(), max), line::truncated});
           } else {
-            sink(line{std::string_view(s, max), line::truncated});
+            go = deliver(sink, line{std::string_view(s, max), line::truncated});
           }
           carry_.consume();
           ++stats_.truncated;
           skip_rest(last);
-          return true;
+          return go;
+        }
         case overflow::discard:
           carry_.clear();
           ++stats_.discarded;
@@ -828,7 +1050,7 @@ class line_splitter {
           return true;
         case overflow::fail:
           carry_.clear();
-          failed_ = true;
+          error_ = error::line_too_long;
           return false;
       }
     }
@@ -837,16 +1059,17 @@ class line_splitter {
       note_carry();
       return true;
     }
+    bool go;
     if (carry_.empty()) {
-      sink(line{std::string_view(s, n), flags});
+      go = deliver(sink, line{std::string_view(s, n), flags});
     } else {
       carry_.append(s, n, limit());
       note_carry();
-      sink(line{std::string_view(carry_.data(), carry_.size()), flags});
+      go = deliver(sink, line{std::string_view(carry_.data(), carry_.size()), flags});
       carry_.consume();
     }
     end_of_line();
-    return true;
+    return go;
   }
 
   void skip_rest(bool last) noexcept {
@@ -869,10 +1092,10 @@ class line_splitter {
     if (E == line_ending::crlf_or_lf && held_cr_) {
       held_cr_ = false;
       if (*p == '\n') {
-        if (!take(p, 0, true, 0, sink)) return error::line_too_long;
+        if (!take(p, 0, true, 0, sink)) return error_;
         if (++p == end) return error::ok;
       } else if (!take("\r", 1, false, 0, sink)) {
-        return error::line_too_long;
+        return error_;
       }
     }
     const char* const first = p;
@@ -885,7 +1108,7 @@ class line_splitter {
       std::uint64_t mask = 0;
       const char* t = detail::find_terminator<E, K>(p, end, base, mask);
       if (t == end) return tail<E, K>(p, end, sink);
-      if (!end_line<E, K>(p, t, end, sink)) return error::line_too_long;
+      if (!end_line<E, K>(p, t, end, sink)) return error_;
       if (p == end) return error::ok;
       // Under `any` a "\r\n" leaves the '\n' bit set; scan() skips bits before p.
       st = aligned(base) ? scan_state{p, end - base > 64 ? base + 64 : end, mask & (mask - 1),
@@ -916,8 +1139,11 @@ class line_splitter {
       } else if (why == stop::overlong) {
         if (!take(st.start, st.n, true, 0, sink)) {
           stats_.lines += lines;
-          return error::line_too_long;
+          return error_;
         }
+      } else if (why == stop::halt) {
+        stats_.lines += lines;
+        return error_;
       } else if (st.block != end) {
         const auto left = static_cast<std::size_t>(end - st.block);
         st.mask = K::template last<E>(st.block, left, first);
@@ -943,7 +1169,7 @@ class line_splitter {
     std::size_t n;
     const char* start;
   };
-  enum class stop : std::uint8_t { end, quiet, overlong };
+  enum class stop : std::uint8_t { end, quiet, overlong, halt };
 
   static bool aligned(const char* p) noexcept {
     return (reinterpret_cast<std::uintptr_t>(p) & 63) == 0;
@@ -988,8 +1214,9 @@ class line_splitter {
   // from st.block on as a view and a sink call. It makes no call of its own,
   // so the compiler can keep the sink's state in registers, and stops at the
   // last partial block (stop::end), after 256 bytes without a terminator
-  // (stop::quiet, st.block past them) or at a line longer than max_line
-  // (stop::overlong, st.p past its terminator).
+  // (stop::quiet, st.block past them), at a line longer than max_line
+  // (stop::overlong, st.p past its terminator) or when the sink stops
+  // (stop::halt, st.p past the line it was given).
   template <line_ending E, class K, bool Prefetch, class Sink>
   SANDLOG_FORCE_INLINE stop scan(scan_state& st, const char* end, std::uint64_t& lines,
                                  Sink& sink) {
@@ -1013,8 +1240,12 @@ class line_splitter {
           why = stop::overlong;
           goto out;
         }
-        sink(line{std::string_view(start, n), 0});
+        const bool go = deliver(sink, line{std::string_view(start, n), 0});
         ++lines;
+        if (SANDLOG_UNLIKELY(!go)) {
+          why = stop::halt;
+          goto out;
+        }
       }
       if (end - block < 64) goto out;
       base = block;
@@ -1057,7 +1288,7 @@ class line_splitter {
       return take(start, n, true, 0, sink);
     carry_.append<K>(start, n, limit());
     note_carry();
-    sink(line{std::string_view(carry_.data(), carry_.size()), 0});
+    const bool go = deliver(sink, line{std::string_view(carry_.data(), carry_.size()), 0});
     // Only next() needs the view to outlive the sink call (see
     // carry_buffer); feed() starts the buffer over, so the next chunk's
     // compact() has nothing to move.
@@ -1067,7 +1298,7 @@ class line_splitter {
       carry_.clear();
     }
     end_of_line();
-    return true;
+    return go;
   }
 
   // For the line [p, t) ended by the terminator byte *t: sets n to its
@@ -1109,7 +1340,7 @@ class line_splitter {
     }
     if (!take(p, n, false, 0, sink)) {
       held_cr_ = false;
-      return error::line_too_long;
+      return error_;
     }
     if (held_cr_) note_carry();
     return error::ok;
@@ -1117,17 +1348,17 @@ class line_splitter {
 
   template <class Sink>
   error flush_tail(Sink& sink) {
-    if (failed_) return error::line_too_long;
+    if (error_ != error::ok) return error_;
     swallow_lf_ = false;
     if (held_cr_) {
       held_cr_ = false;
-      if (!take("\r", 1, false, 0, sink)) return error::line_too_long;
+      if (!take("\r", 1, false, 0, sink)) return error_;
     }
     if (skipping_) {
       skipping_ = false;
       end_of_line();
     } else if (!carry_.empty()) {
-      if (!take(nullptr, 0, true, line::unterminated, sink)) return error::line_too_long;
+      if (!take(nullptr, 0, true, line::unterminated, sink)) return error_;
     }
     return error::ok;
   }
@@ -1154,16 +1385,121 @@ class line_splitter {
   }
 
   line_options options_;
-  detail::simd_level simd_;
-  detail::carry_buffer carry_;
+  simd_level simd_;
+  carry_buffer carry_;
   line_stats stats_;
   std::string_view pull_;
   bool held_cr_ = false;     // crlf_or_lf: the chunk ended in '\r' that may precede '\n'
   bool swallow_lf_ = false;  // any: a '\r' ended the last chunk and a line; skip one '\n'
   bool skipping_ = false;    // dropping the rest of an overlong line
   bool cut_ = false;         // the open line has been split
-  bool failed_ = false;      // overflow::fail tripped
+  error error_ = error::ok;  // sticky: line_too_long (overflow::fail) or a sink's error
   bool pull_end_ = false;    // push_end() was called
+};
+
+}  // namespace detail
+}  // namespace sandlog
+
+#endif  // SANDLOG_DETAIL_LINE_ENGINE_HPP
+// ---- end sandlog/detail/line_engine.hpp ----
+
+namespace sandlog {
+
+class line_splitter : private detail::line_engine {
+ public:
+  // Allocates nothing until a line spans two chunks.
+  explicit line_splitter(line_options options = {}) noexcept : line_engine(options) {}
+
+  // Splits `chunk` and calls sink(const line&) for each line it completes.
+  // A view lives until the sink returns: it points into `chunk` or into the
+  // carry buffer. A line that `chunk` leaves open is kept (at most max_line
+  // bytes) for the next call. Returns error::line_too_long under
+  // overflow::fail, after delivering every line before the offending one;
+  // the splitter then stays failed until reset(). The sink may return void,
+  // or an error: one other than error::ok stops the splitter at once, and
+  // feed() returns it (and so do later calls, until reset()). Allocates only
+  // to grow the carry buffer (up to max_line bytes), never per line once warm.
+  template <class Sink>
+  error feed(std::string_view chunk, Sink&& sink) {
+    if (SANDLOG_UNLIKELY(error_ != error::ok)) return error_;
+    stats_.bytes += chunk.size();
+    carry_.compact();
+    return dispatch(chunk.data(), chunk.data() + chunk.size(), sink);
+  }
+
+  // Ends the stream: delivers the open line, if any, flagged unterminated.
+  // An empty stream, or one that ends with a terminator, gives no line.
+  // Afterwards the splitter starts a new stream (the counters carry on).
+  template <class Sink>
+  error finish(Sink&& sink) {
+    if (SANDLOG_UNLIKELY(error_ != error::ok)) return error_;
+    carry_.compact();
+    const error e = flush_tail(sink);
+    pull_ = {};
+    pull_end_ = false;
+    return e;
+  }
+
+  // Pull style: hands `chunk` to next(). Views returned by next() live until
+  // the following next(), push() or reset(); the chunk itself must stay
+  // valid until next() has returned false. Call only once next() is false.
+  void push(std::string_view chunk) noexcept {
+    stats_.bytes += chunk.size();
+    pull_ = chunk;
+  }
+  // Pull style: marks the end of the stream, so next() also yields the open
+  // line (flagged unterminated).
+  void push_end() noexcept { pull_end_ = true; }
+
+  // Pull style: stores the next line in `out` and returns true, or returns
+  // false when the pushed chunk is used up (or on error: see last_error()).
+  // Gives exactly the lines feed()/finish() would, in the same order.
+  bool next(line& out) {
+    if (error_ != error::ok) return false;
+    carry_.compact();
+    capture sink{&out, false};
+    while (!sink.got) {
+      // A held '\r' that turns out to be text may complete a piece: that
+      // piece is this step's line, so the byte after it waits for the next.
+      if (held_cr_ && (pull_.empty() ? pull_end_ : pull_.front() != '\n')) {
+        held_cr_ = false;
+        if (!take("\r", 1, false, 0, sink)) return false;
+        continue;
+      }
+      if (pull_.empty()) {
+        if (!pull_end_) return false;
+        pull_end_ = false;
+        flush_tail(sink);
+        return sink.got;
+      }
+      const std::size_t n = pull_step();
+      const char* p = pull_.data();
+      pull_.remove_prefix(n);
+      if (dispatch(p, p + n, sink) != error::ok) return false;
+    }
+    return true;
+  }
+
+  // error::line_too_long once overflow::fail has tripped, the error a sink
+  // returned to stop the splitter, else error::ok.
+  error last_error() const noexcept { return error_; }
+
+  // Bytes of the open line held in the carry buffer: at most max_line + 1.
+  std::size_t buffered() const noexcept { return buffered_bytes(); }
+
+  const line_stats& stats() const noexcept { return stats_; }
+  const line_options& options() const noexcept { return options_; }
+
+  // Forgets the open line, any error and the counters; keeps the options
+  // and the carry buffer's memory.
+  void reset() noexcept {
+    carry_.clear();
+    held_cr_ = swallow_lf_ = skipping_ = cut_ = false;
+    error_ = error::ok;
+    pull_ = {};
+    pull_end_ = false;
+    stats_ = {};
+  }
 };
 
 }  // namespace sandlog
@@ -1178,67 +1514,37 @@ class line_splitter {
 // (syntax::rfc3339, the default) is what containers, Kubernetes and Docker
 // write; the lenient one (syntax::iso8601) adds the ISO 8601 forms listed in
 // docs/timestamp.md. Nothing here allocates or throws.
+//
+// What this header provides, and where each piece is written:
+//   timestamp, syntax, leap_second, timestamp_options    vocabulary.hpp
+//   is_leap_year, days_in_month, days_from_civil,
+//     civil_from_days, iso_weekday, iso_week1_monday,
+//     iso_weeks_in_year                                   detail/calendar.hpp
+//   parse_timestamp (below); its fast path and the
+//     complete parser                                     detail/timestamp_fast.hpp,
+//                                                         detail/timestamp_general.hpp
+//   timestamp_memo, parse_timestamp with a memo           detail/timestamp_memo.hpp
+//   parse_timestamp_value (a whole text), to_unix_nanos,
+//     from_unix_nanos, to/from_sys_time                   below
+//   format_timestamp, format_options, fraction_digits,
+//     zone, max_timestamp_chars                           detail/timestamp_format.hpp
 #ifndef SANDLOG_TIMESTAMP_HPP
 #define SANDLOG_TIMESTAMP_HPP
 
-#include <cstddef>
 #include <cstdint>
-#include <cstring>
+#include <string_view>
 
+// ---- begin sandlog/detail/calendar.hpp ----
+// sandlog: civil-date math — days from and to (year, month, day), ISO weeks.
+// Public functions of timestamp.hpp, which includes this header; the parsers
+// and the formatter build on them.
+#ifndef SANDLOG_DETAIL_CALENDAR_HPP
+#define SANDLOG_DETAIL_CALENDAR_HPP
 
-#if SANDLOG_HAS_CPP20
-#include <chrono>
-#include <compare>
-#endif
+#include <cstdint>
+
 
 namespace sandlog {
-
-// An instant with nanosecond resolution, plus the UTC offset it was written
-// in. Comparisons look at the instant (seconds, nanos) only, so the same
-// instant written in two offsets compares equal.
-struct timestamp {
-  std::int64_t seconds = 0;         // UTC seconds since 1970-01-01T00:00:00Z
-  std::uint32_t nanos = 0;          // 0 .. 999'999'999
-  std::int16_t offset_minutes = 0;  // the UTC offset as written (for re-formatting)
-};
-
-constexpr bool operator==(const timestamp& a, const timestamp& b) noexcept {
-  return a.seconds == b.seconds && a.nanos == b.nanos;
-}
-constexpr bool operator!=(const timestamp& a, const timestamp& b) noexcept { return !(a == b); }
-constexpr bool operator<(const timestamp& a, const timestamp& b) noexcept {
-  return a.seconds < b.seconds || (a.seconds == b.seconds && a.nanos < b.nanos);
-}
-constexpr bool operator>(const timestamp& a, const timestamp& b) noexcept { return b < a; }
-constexpr bool operator<=(const timestamp& a, const timestamp& b) noexcept { return !(b < a); }
-constexpr bool operator>=(const timestamp& a, const timestamp& b) noexcept { return !(a < b); }
-#if SANDLOG_HAS_CPP20
-constexpr std::strong_ordering operator<=>(const timestamp& a, const timestamp& b) noexcept {
-  if (auto c = a.seconds <=> b.seconds; c != 0) return c;
-  return a.nanos <=> b.nanos;
-}
-#endif
-
-// Which grammar parse_timestamp accepts.
-enum class syntax : std::uint8_t {
-  rfc3339,  // strict: YYYY-MM-DD(T|t)HH:MM:SS[.f+](Z|z|±HH:MM)
-  iso8601,  // lenient: also the ISO 8601 forms in docs/timestamp.md
-};
-
-// What to do with a valid leap second (:60 where UTC reads 23:59:60).
-enum class leap_second : std::uint8_t {
-  clamp,        // 23:59:59.999999999 of that day: order with neighbours is kept
-  reject,       // fail with error::leap_second
-  next_second,  // :60 is the second after :59 (as timegm reads it); the fraction is kept
-};
-
-struct timestamp_options {
-  syntax grammar = syntax::rfc3339;
-  leap_second leap = leap_second::clamp;
-  // iso8601 only: a time without an offset is read as UTC instead of failing
-  // with error::bad_offset.
-  bool assume_utc = false;
-};
 
 // ---------------------------------------------------------------------------
 // Civil-date algorithms (proleptic Gregorian calendar), after Howard Hinnant's
@@ -1333,10 +1639,560 @@ namespace detail {
 
 constexpr std::int64_t first_day = days_from_civil(0, 1, 1);    // 0000-01-01
 constexpr std::int64_t last_day = days_from_civil(9999, 12, 31);  // 9999-12-31
-constexpr std::uint32_t pow10_u32[10] = {1,      10,      100,      1000,      10000,
-                                         100000, 1000000, 10000000, 100000000, 1000000000};
 
+// civil_from_days for days since 0000-01-01 in 0000..9999, after Neri and
+// Schneider (2022): the divisions of Hinnant's algorithm by era, century and
+// month length become multiplications on unsigned 32-bit values. Counted from
+// the March 1st of one era before year 0, so nothing is negative.
+struct civil_fields {
+  unsigned year, month, day;
+};
+SANDLOG_FORCE_INLINE civil_fields civil_from_days_0_9999(std::uint32_t days_since_0) noexcept {
+  const std::uint32_t n = days_since_0 + (146097 - 60);  // 0000-01-01 is day 60 of March-based year -1
+  const std::uint32_t n1 = 4 * n + 3;
+  const std::uint32_t centuries = n1 / 146097;
+  const std::uint32_t n2 = n1 % 146097 / 4 * 4 + 3;  // 4 * day of the century + 3
+  const std::uint64_t p2 = std::uint64_t{2939745} * n2;
+  const auto year_of_century = static_cast<std::uint32_t>(p2 >> 32);
+  const std::uint32_t day_of_year = static_cast<std::uint32_t>(p2) / 2939745 / 4;  // from March 1st
+  const std::uint32_t n3 = 2141 * day_of_year + 197913;
+  const std::uint32_t jan_feb = day_of_year >= 306;
+  return {100 * centuries + year_of_century + jan_feb - 400, (n3 >> 16) - 12 * jan_feb,
+          (n3 & 0xFFFF) / 2141 + 1};
+}
+
+}  // namespace detail
+}  // namespace sandlog
+
+#endif  // SANDLOG_DETAIL_CALENDAR_HPP
+// ---- end sandlog/detail/calendar.hpp ----
+// ---- begin sandlog/detail/timestamp_fast.hpp ----
+// sandlog: the fast path of parse_timestamp — the fixed fields of
+// "YYYY-MM-DDTHH:MM:SS" validated and converted a word at a time, then the
+// fraction and the zone. Returns false for every other shape, which goes to
+// parse_general (timestamp_general.hpp).
+#ifndef SANDLOG_DETAIL_TIMESTAMP_FAST_HPP
+#define SANDLOG_DETAIL_TIMESTAMP_FAST_HPP
+
+#include <cstddef>
+#include <cstdint>
+
+// ---- begin sandlog/detail/digits.hpp ----
+// sandlog: digits — tests and values, powers of ten, eight decimal digits
+// converted at once (both ways).
+#ifndef SANDLOG_DETAIL_DIGITS_HPP
+#define SANDLOG_DETAIL_DIGITS_HPP
+
+#include <cstdint>
+
+
+namespace sandlog {
+namespace detail {
+
+// Powers of ten: 10^n for n < 10 as 32 bits (the timestamp parsers scale a
+// fraction with them), for n < 20 as 64.
+inline constexpr std::uint32_t pow10_u32[10] = {1,      10,      100,      1000,      10000,
+                                                100000, 1000000, 10000000, 100000000, 1000000000};
+inline constexpr std::uint64_t pow10_u64_table[20] = {1,
+                                                      10,
+                                                      100,
+                                                      1000,
+                                                      10000,
+                                                      100000,
+                                                      1000000,
+                                                      10000000,
+                                                      100000000,
+                                                      1000000000,
+                                                      10000000000,
+                                                      100000000000,
+                                                      1000000000000,
+                                                      10000000000000,
+                                                      100000000000000,
+                                                      1000000000000000,
+                                                      10000000000000000,
+                                                      100000000000000000,
+                                                      1000000000000000000,
+                                                      10000000000000000000u};
+constexpr std::uint64_t pow10_u64(int n) noexcept { return pow10_u64_table[n]; }
+
+// An ASCII decimal digit, and its value.
 constexpr bool is_digit(char c) noexcept { return static_cast<unsigned char>(c - '0') < 10; }
+constexpr unsigned digit_value(char c) noexcept {
+  return static_cast<unsigned>(static_cast<unsigned char>(c)) - unsigned{'0'};
+}
+
+// The value of a hexadecimal digit (either case), or -1.
+constexpr int hex_value(char c) noexcept {
+  return c >= '0' && c <= '9'   ? c - '0'
+         : c >= 'a' && c <= 'f' ? c - 'a' + 10
+         : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                : -1;
+}
+
+// The value of 8 digit values (most significant at byte 0), as in simdjson:
+// combine neighbouring bytes, then neighbouring pairs, then quads.
+SANDLOG_FORCE_INLINE std::uint32_t eight_digits(std::uint64_t t) noexcept {
+  t = (t * 2561) >> 8;  // 2561 = 10 * 2^8 + 1
+  t = ((t & 0x00FF00FF00FF00FFu) * 6553601) >> 16;  // 100 * 2^16 + 1
+  return static_cast<std::uint32_t>(((t & 0x0000FFFF0000FFFFu) * 42949672960001u) >> 32);
+}
+
+// The 8 digits of v < 10^8 as text, most significant first: split into
+// halves of 4 digits in 32-bit lanes (x * 10486 >> 20 is x / 100 below
+// 10^4), then quarters of 2 digits in 16-bit lanes, then digits in bytes.
+SANDLOG_FORCE_INLINE std::uint64_t eight_ascii(std::uint32_t v) noexcept {
+  const std::uint32_t hi = v / 10000;
+  std::uint64_t x = hi | (std::uint64_t{v - hi * 10000} << 32);
+  const std::uint64_t hundreds = ((x * 10486) >> 20) & 0x0000007F0000007Fu;
+  x = hundreds | ((x - hundreds * 100) << 16);
+  const std::uint64_t tens = ((x * 103) >> 10) & 0x000F000F000F000Fu;
+  return (tens | ((x - tens * 10) << 8)) | 0x3030303030303030u;
+}
+
+}  // namespace detail
+}  // namespace sandlog
+
+#endif  // SANDLOG_DETAIL_DIGITS_HPP
+// ---- end sandlog/detail/digits.hpp ----
+// ---- begin sandlog/detail/swar.hpp ----
+// sandlog: eight bytes in one integer — loads, stores, byte masks and
+// literal words for the SWAR ("SIMD within a register") code of the parsers
+// and formatters.
+#ifndef SANDLOG_DETAIL_SWAR_HPP
+#define SANDLOG_DETAIL_SWAR_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+
+namespace sandlog {
+namespace detail {
+
+// Eight bytes at p as a little-endian word (byte p[0] in the low bits).
+SANDLOG_FORCE_INLINE std::uint64_t load8(const char* p) noexcept {
+  std::uint64_t v;
+  std::memcpy(&v, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  v = __builtin_bswap64(v);
+#endif
+  return v;
+}
+
+// Stores the low N bytes of v at p, byte 0 first (the inverse of load8).
+template <std::size_t N>
+SANDLOG_FORCE_INLINE void store(char* p, std::uint64_t v) noexcept {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  v = __builtin_bswap64(v);
+#endif
+  std::memcpy(p, &v, N);
+}
+
+// The eight bytes at p, in memory order, for comparing with a literal.
+SANDLOG_FORCE_INLINE std::uint64_t bytes8(const char* p) noexcept {
+  std::uint64_t w;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+SANDLOG_FORCE_INLINE std::uint16_t bytes2(const char* p) noexcept {
+  std::uint16_t w;
+  std::memcpy(&w, p, 2);
+  return w;
+}
+
+// Masks over the bytes of a word from load8, after "Bit Twiddling Hacks":
+// the high bit of each byte that is below c (c <= 0x80), or equal to c. The
+// lowest mark is exact; bytes above it may be marked through a borrow, so
+// only the lowest one is trusted (first_marked).
+inline constexpr std::uint64_t ones8 = 0x0101010101010101ull;
+inline constexpr std::uint64_t highs8 = 0x8080808080808080ull;
+SANDLOG_FORCE_INLINE constexpr std::uint64_t bytes_below(std::uint64_t x, unsigned char c) noexcept {
+  return (x - ones8 * c) & ~x & highs8;
+}
+SANDLOG_FORCE_INLINE constexpr std::uint64_t bytes_equal(std::uint64_t x, unsigned char c) noexcept {
+  const std::uint64_t q = x ^ (ones8 * c);
+  return (q - ones8) & ~q & highs8;
+}
+// The index of the byte of the lowest mark in m, which must not be zero.
+SANDLOG_FORCE_INLINE unsigned first_marked(std::uint64_t m) noexcept { return lowest_bit(m) >> 3; }
+
+// A group of 8 bytes described by the largest text each byte may hold: a
+// digit byte holds '0' up to the digit shown ("59" is a minute), any other
+// byte is a literal that must match exactly. text_word is the text with every
+// digit replaced by '0'; limit_word the largest value of each byte once that
+// is XORed in (the digit shown, 0 for a literal).
+constexpr std::uint64_t text_word(const char (&text)[9], bool limits) noexcept {
+  std::uint64_t v = 0;
+  for (int i = 7; i >= 0; --i) {
+    const bool digit = text[i] >= '0' && text[i] <= '9';
+    const auto byte = static_cast<unsigned char>(limits ? (digit ? text[i] - '0' : 0)
+                                                        : (digit ? '0' : text[i]));
+    v = (v << 8) | byte;
+  }
+  return v;
+}
+
+// The 8 bytes of a text as load8 reads them.
+constexpr std::uint64_t text_bytes(const char (&text)[9]) noexcept {
+  std::uint64_t v = 0;
+  for (int i = 7; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(text[i]);
+  return v;
+}
+
+}  // namespace detail
+}  // namespace sandlog
+
+#endif  // SANDLOG_DETAIL_SWAR_HPP
+// ---- end sandlog/detail/swar.hpp ----
+
+namespace sandlog {
+namespace detail {
+
+// ---- the fast path: SWAR validation and conversion of the fixed fields ----
+
+// Checks the 8 bytes of w against a text of digits and literals (text_word,
+// in swar.hpp) and
+// returns the word with each digit replaced by its value and each literal by
+// 0. Sets bits of `bad` unless every byte fits. After the XOR a byte fits
+// when its value t is at most its limit L (< 0x80): (0x80 | L) - t keeps bit
+// 7 exactly then, and no byte borrows from the next unless some t already has
+// bit 7 set, which flags it by itself.
+template <std::uint64_t Text, std::uint64_t Limit>
+SANDLOG_FORCE_INLINE std::uint64_t match8(std::uint64_t w, std::uint64_t& bad) noexcept {
+  constexpr std::uint64_t high = 0x8080808080808080u;
+  const std::uint64_t t = w ^ Text;
+  bad |= (t | ~((Limit | high) - t)) & high;
+  return t;
+}
+#define SANDLOG_TS_MATCH8(text, w, bad) \
+  match8<text_word(text, false), text_word(text, true)>(w, bad)
+
+// Bytes i and i+1 of a digit-value word combine into the two-digit number at byte i.
+SANDLOG_FORCE_INLINE std::uint64_t pairs(std::uint64_t t) noexcept { return t * 10 + (t >> 8); }
+SANDLOG_FORCE_INLINE unsigned byte_at(std::uint64_t v, int i) noexcept {
+  return static_cast<unsigned>(v >> (8 * i)) & 0xFFu;
+}
+
+// Indexed by [year % 4][month] (a multiple of 100 counts by its century),
+// for the months 0..19 that two digits with a tens digit of at most 1 can
+// name: the length of the month (0 when there is no such month, so no day
+// fits) and the days of the year before it. Row 0 is the leap year; indexing
+// by the remainder itself saves turning it into a flag.
+constexpr std::uint8_t month_length[4][32] = {
+    {0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31},
+    {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31},
+    {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31},
+    {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}};
+constexpr std::uint16_t days_before_month[4][32] = {
+    {0, 0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335},
+    {0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334},
+    {0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334},
+    {0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334}};
+
+// Reads the zone at p, "Z", "z" or "±HH:MM" (19 bytes precede p), and
+// stores the instant whose local time is `local` seconds past the epoch.
+SANDLOG_FORCE_INLINE bool parse_zone(const char* p, const char* last, std::int64_t local,
+                                     std::uint32_t nanos, timestamp& out, const char*& end) noexcept {
+  std::int64_t offset_seconds = 0;
+  int offset = 0;
+  if ((*p | 0x20) == 'z') {
+    ++p;
+  } else {
+    if (last - p < 6) return false;
+    // "±HH:MM" in one load that ends with it, checked like the fixed fields
+    // with the sign byte cleared. The sign is '+' or '-' (43 or 45) when
+    // sign - '+' is 0 or 2, and then 44 - sign is 1 or -1.
+    const std::uint64_t w = load8(p - 2) >> 16;
+    const auto sign = static_cast<std::int64_t>(w & 0xFF);
+    std::uint64_t off_bad = static_cast<std::uint64_t>(sign - '+') & ~std::uint64_t{2};
+    constexpr char offset_text[9] = {0, '2', '9', ':', '5', '9', 0, 0, 0};
+    const std::uint64_t u = pairs(SANDLOG_TS_MATCH8(offset_text, w & ~std::uint64_t{0xFF}, off_bad));
+    if ((off_bad != 0) | (byte_at(u, 1) > 23)) return false;
+    // Hours (byte 1) and minutes (byte 4) weighted in one multiply each, read
+    // at bit 40: as minutes for the record, as seconds for the instant (the
+    // two are independent, and the minutes vanish when nobody reads them).
+    const std::uint64_t hm = u & 0x000000FF0000FF00u;
+    offset = static_cast<int>((hm * ((std::uint64_t{60} << 32) | (1u << 8))) >> 40) *
+             static_cast<int>(44 - sign);
+    offset_seconds = static_cast<std::int64_t>((hm * ((std::uint64_t{3600} << 32) | (60u << 8))) >> 40) *
+                     (44 - sign);
+    p += 6;
+  }
+  out.seconds = local - offset_seconds;
+  out.nanos = nanos;
+  out.offset_minutes = static_cast<std::int16_t>(offset);
+  end = p;
+  return true;
+}
+
+// The 19 fixed bytes "YYYY-MM-DDTHH:MM:SS" as the three overlapping words
+// that cover them (bytes 0..7, 8..15, 11..18).
+struct fixed_words {
+  std::uint64_t w0, w1, w2;
+};
+SANDLOG_FORCE_INLINE fixed_words load_fixed(const char* first) noexcept {
+  return {load8(first), load8(first + 8), load8(first + 11)};
+}
+
+// Checks the fixed bytes of the common shape and, when they hold a valid
+// date and a time of 00:00:00..23:59:59, stores the local time they name in
+// seconds since the epoch. Returns false for anything else (including every
+// error, a leap second :60, hour 24 and the lenient forms).
+// Nothing that varies between timestamps of one shape (month, day) steers a
+// branch: only the shape itself does.
+SANDLOG_FORCE_INLINE bool fixed_fields(fixed_words w, std::int64_t& local_out) noexcept {
+  // Three overlapping words cover bytes 0..18; the limits already bound the
+  // month to 0..19, the day to 0..39, the hour to 0..29 and minute and second
+  // to 0..59 (so a leap second :60 goes to parse_general).
+  std::uint64_t bad = 0;
+  const std::uint64_t u0 = pairs(SANDLOG_TS_MATCH8("9999-19-", w.w0, bad));
+  // 'T' | 0x20 == 't' | 0x20 == 't': fold the case of the separator (byte 10).
+  const std::uint64_t u1 =
+      pairs(SANDLOG_TS_MATCH8("39t29:59", w.w1 | (std::uint64_t{0x20} << 16), bad));
+  const std::uint64_t u2 = pairs(SANDLOG_TS_MATCH8("29:59:59", w.w2, bad));
+  const unsigned century = byte_at(u0, 0), yy = byte_at(u0, 2);
+  const unsigned month = byte_at(u0, 5) & 31, day = byte_at(u1, 0);
+  // 0 for a leap year: a multiple of 4, except a multiple of 100 (yy == 0)
+  // unless of 400.
+  const unsigned leap_row = (yy != 0 ? yy : century) & 3;
+  // The hour (byte 3, at most 29 by its limit) is below 24 when adding
+  // 128 - 24 leaves bit 7 clear. Unless bad is set already, no byte of u1 is
+  // above 99, so nothing carries and no other byte reaches bit 7.
+  bad |= (u1 + (std::uint64_t{128 - 24} << 24)) & 0x8080808080808080u;
+  const bool ok = (bad == 0) & (day - 1 < month_length[leap_row][month]);
+  if (SANDLOG_UNLIKELY(!ok)) return false;
+  // Days before the year, from 0000-01-01: 365 per year plus a leap day for
+  // every multiple of 4 before it, less those of 100, plus those of 400.
+  const unsigned year = century * 100 + yy;
+  // Hours (byte 3) * 60 + minutes (byte 6) in one multiply, read at bit 48.
+  const auto minute_of_day =
+      static_cast<std::uint32_t>(((u1 & 0x00FF0000FF000000u) * ((60u << 24) | 1u)) >> 48);
+  const unsigned centuries = century + (yy != 0);  // multiples of 100 below year
+  const unsigned days = 365 * year + (year + 3) / 4 - centuries + (centuries + 3) / 4 +
+                        days_before_month[leap_row][month] + day - 1;
+  local_out = (static_cast<std::int64_t>(days) - 719528) * 86400 +
+              static_cast<std::int64_t>(minute_of_day * 60 + (u2 >> 48 & 0xFF));
+  return true;
+}
+
+// Reads what follows the fixed bytes of a timestamp at `first` ("[.f+]" and
+// the zone; at least 20 bytes are readable) and stores the instant whose
+// local time, to the whole second, is `local`. Returns false to hand any
+// other shape to parse_general.
+SANDLOG_FORCE_INLINE bool parse_tail(const char* first, const char* last, std::int64_t local,
+                                     timestamp& out, const char*& end, bool comma) noexcept {
+  const char* p = first + 19;
+  std::uint32_t nanos = 0;
+  if (*p == '.' || (comma && *p == ',')) {
+    ++p;
+    if (last - p >= 8) {
+      // Count the leading digits of the next 8 bytes and convert them at once.
+      // A byte is a digit when its value t is at most 9: t + 0x76 and t keep
+      // bit 7 clear. Carries only run upwards, so the lowest flag is exact.
+      const std::uint64_t t = load8(p) ^ 0x3030303030303030u;
+      const std::uint64_t nondigit = (t | (t + 0x7676767676767676u)) & 0x8080808080808080u;
+      if (static_cast<std::uint32_t>(nondigit) == 0x80000000u) {
+        // Exactly 3 digits: milliseconds, the common short fraction. Its own
+        // branch, predicted alike for a whole log, puts the offset at a known
+        // place, so reading it need not wait for the digits to be counted.
+        // (At least 8 bytes follow the mark, so the zone byte is readable.)
+        nanos = (byte_at(t, 0) * 100 + byte_at(t, 1) * 10 + byte_at(t, 2)) * 1000000;
+        return parse_zone(first + 23, last, local, nanos, out, end);
+      } else if (nondigit != 0) {
+        if ((nondigit & 0x80) != 0) return false;  // no digit
+        // The n digits alone, read as the first of 8, are their value times
+        // 10^(8 - n): one more factor 10 makes nanoseconds, for any n. The
+        // lowest flag, bit 8n + 7, gives the mask of the digits without a
+        // shift by a variable count (slow, and on the way to the offset).
+        const std::uint64_t first_flag = nondigit & (0 - nondigit);
+        nanos = eight_digits(t & ((first_flag >> 7) - 1)) * 10;
+        p += lowest_bit(nondigit) >> 3;
+      } else {
+        nanos = eight_digits(t) * 10;
+        p += 8;
+        if (p != last && is_digit(*p)) nanos += static_cast<std::uint32_t>(*p++ - '0');
+        while (p != last && is_digit(*p)) ++p;
+      }
+    } else {
+      int n = 0;
+      for (; p != last && is_digit(*p); ++p) {
+        if (n < 9) {
+          nanos = nanos * 10 + static_cast<std::uint32_t>(*p - '0');
+          ++n;
+        }
+      }
+      if (n == 0) return false;
+      nanos *= pow10_u32[9 - n];
+    }
+    if (p == last) return false;
+  }
+  return parse_zone(p, last, local, nanos, out, end);
+}
+#undef SANDLOG_TS_MATCH8
+
+// Parses the common shape "YYYY-MM-DDTHH:MM:SS[.f+](Z|±HH:MM)" when at least
+// 20 bytes are readable. Returns false to hand anything else to
+// parse_general, which decides.
+SANDLOG_FORCE_INLINE bool parse_fast(const char* first, const char* last, timestamp& out,
+                                     const char*& end, bool comma) noexcept {
+  std::int64_t local;
+  // Computed before the fraction and offset, whose positions depend on the
+  // input, so the two chains of work overlap.
+  if (SANDLOG_UNLIKELY(!fixed_fields(load_fixed(first), local))) return false;
+  return parse_tail(first, last, local, out, end, comma);
+}
+
+}  // namespace detail
+}  // namespace sandlog
+
+#endif  // SANDLOG_DETAIL_TIMESTAMP_FAST_HPP
+// ---- end sandlog/detail/timestamp_fast.hpp ----
+// ---- begin sandlog/detail/timestamp_format.hpp ----
+// sandlog: format_timestamp and its options — an instant written as RFC 3339,
+// the fields converted and stored a word at a time. Public names of
+// timestamp.hpp, which includes this header.
+#ifndef SANDLOG_DETAIL_TIMESTAMP_FORMAT_HPP
+#define SANDLOG_DETAIL_TIMESTAMP_FORMAT_HPP
+
+#include <cstddef>
+#include <cstdint>
+
+
+namespace sandlog {
+
+// How many fraction digits format_timestamp writes. Fewer than 9 truncate
+// (toward the past), as RFC 3339 writers do.
+enum class fraction_digits : std::uint8_t {
+  shortest,  // 0..9 digits, trailing zeros trimmed: exact (Docker's form)
+  none,      // whole seconds
+  milli,     // 3
+  micro,     // 6
+  nano,      // 9: exact
+};
+
+// Which offset format_timestamp writes the instant in.
+enum class zone : std::uint8_t {
+  utc,     // "Z"
+  stored,  // timestamp::offset_minutes ("Z" when it is 0)
+};
+
+struct format_options {
+  fraction_digits fraction = fraction_digits::shortest;
+  zone offset = zone::utc;
+};
+
+// The longest text format_timestamp writes: "YYYY-MM-DDTHH:MM:SS.nnnnnnnnn+HH:MM".
+inline constexpr std::size_t max_timestamp_chars = 35;
+
+namespace detail {
+
+// The first byte of every digit pair in a text of digits and literals (as
+// text_word takes it), marked 0x0F: where ascii_pairs puts a tens digit.
+constexpr std::uint64_t pair_starts(const char (&text)[9]) noexcept {
+  std::uint64_t v = 0;
+  int run = 0;
+  for (int i = 0; i < 8; ++i) {
+    const bool digit = text[i] >= '0' && text[i] <= '9';
+    run = digit ? run + 1 : 0;
+    if (run % 2 == 1) v |= std::uint64_t{0x0F} << (8 * i);
+  }
+  return v;
+}
+
+// Writes two-digit numbers into a text at once. x holds each number (< 100)
+// at the first byte of its pair (Starts, from pair_starts); the result is the
+// text with those digits in place. x * 103 >> 10 is x / 10 for x < 179, and
+// each product fits in the 16 bits of its own pair, so the pairs never mix.
+template <std::uint64_t Text, std::uint64_t Starts>
+SANDLOG_FORCE_INLINE std::uint64_t ascii_pairs(std::uint64_t x) noexcept {
+  const std::uint64_t tens = ((x * 103) >> 10) & Starts;
+  return Text | tens | ((x - tens * 10) << 8);
+}
+#define SANDLOG_TS_ASCII_PAIRS(text, x) \
+  ascii_pairs<text_word(text, false), pair_starts(text)>(x)
+
+}  // namespace detail
+
+// Writes ts as RFC 3339 into out, which must have room for
+// max_timestamp_chars bytes (all of which it may use as scratch); no
+// terminating NUL. Returns one past the last byte of the timestamp, or
+// nullptr (the content of out unspecified) when the instant cannot be written
+// in that form: a year outside 0000..9999 in the chosen offset, nanos not
+// below 10^9, or a stored offset beyond ±23:59. Allocates nothing.
+inline char* format_timestamp(const timestamp& ts, char* out, format_options opts = {}) noexcept {
+  const int off = opts.offset == zone::stored ? ts.offset_minutes : 0;
+  if (ts.nanos >= 1000000000u || off < -1439 || off > 1439) return nullptr;
+  // Local seconds since 0000-01-01T00:00:00, wrapping: one unsigned compare
+  // rejects both ends, as no int64 input can wrap back into the range.
+  constexpr std::uint64_t span = static_cast<std::uint64_t>(detail::last_day - detail::first_day + 1) * 86400;
+  const std::uint64_t local = static_cast<std::uint64_t>(ts.seconds) + static_cast<std::uint64_t>(off * 60) -
+                              static_cast<std::uint64_t>(detail::first_day * 86400);
+  if (local >= span) return nullptr;
+  // 86400 = 2^7 * 675, and local >> 7 fits 32 bits: a cheaper division.
+  const auto days = static_cast<std::uint32_t>(local >> 7) / 675;
+  const auto sod = static_cast<std::uint32_t>(local - std::uint64_t{days} * 86400);
+  const detail::civil_fields d = detail::civil_from_days_0_9999(days);
+  const std::uint32_t minutes = sod / 60, hour = minutes / 60;
+
+  using detail::ascii_pairs;
+  using detail::pair_starts;
+  using detail::text_word;
+  detail::store<8>(out, SANDLOG_TS_ASCII_PAIRS("0000-00-", (d.year / 100) | (std::uint64_t{d.year % 100} << 16) |
+                                                             (std::uint64_t{d.month} << 40)));
+  detail::store<8>(out + 8, SANDLOG_TS_ASCII_PAIRS("00T00:00", d.day | (std::uint64_t{hour} << 24) |
+                                                                 (std::uint64_t{minutes - hour * 60} << 48)));
+  // ":SS." and the first fraction digit, then the other 8 digits; a shorter
+  // fraction is the start of these, and the zone is written over the rest.
+  const std::uint32_t first = ts.nanos / 100000000, rest = ts.nanos - first * 100000000;
+  const std::uint64_t rest_text = detail::eight_ascii(rest);
+  detail::store<8>(out + 16, SANDLOG_TS_ASCII_PAIRS(":00.\0\0\0\0", std::uint64_t{sod - minutes * 60} << 8) |
+                               (std::uint64_t{'0' + first} << 32));
+  detail::store<8>(out + 21, rest_text);
+  unsigned digits = 0;
+  switch (opts.fraction) {
+    case fraction_digits::none: break;
+    case fraction_digits::milli: digits = 3; break;
+    case fraction_digits::micro: digits = 6; break;
+    case fraction_digits::nano: digits = 9; break;
+    case fraction_digits::shortest: {
+      // Trailing zero digits are the high zero bytes of the digit values.
+      const std::uint64_t values = rest_text ^ 0x3030303030303030u;
+      digits = values != 0 ? 9 - detail::leading_zeros(values) / 8 : (first != 0);
+      break;
+    }
+  }
+  char* p = out + 19 + digits + (digits != 0);
+  if (off == 0) {
+    *p = 'Z';
+    return p + 1;
+  }
+  const auto a = static_cast<unsigned>(off < 0 ? -off : off);
+  const unsigned oh = a / 60;
+  // '-' is '+' + 2.
+  const std::uint64_t zone_text = SANDLOG_TS_ASCII_PAIRS("+00:00\0\0", (std::uint64_t{oh} << 8) |
+                                                                         (std::uint64_t{a - oh * 60} << 32)) +
+                                  (off < 0 ? 2u : 0u);
+  detail::store<6>(p, zone_text);
+  return p + 6;
+}
+#undef SANDLOG_TS_ASCII_PAIRS
+}  // namespace sandlog
+
+#endif  // SANDLOG_DETAIL_TIMESTAMP_FORMAT_HPP
+// ---- end sandlog/detail/timestamp_format.hpp ----
+// ---- begin sandlog/detail/timestamp_general.hpp ----
+// sandlog: the complete timestamp parser, RFC 3339 and ISO 8601, written for
+// clarity. parse_timestamp's fast path (timestamp_fast.hpp) handles the
+// common shapes and leaves everything else, every error included, to it.
+#ifndef SANDLOG_DETAIL_TIMESTAMP_GENERAL_HPP
+#define SANDLOG_DETAIL_TIMESTAMP_GENERAL_HPP
+
+#include <cstddef>
+#include <cstdint>
+
+
+namespace sandlog {
+namespace detail {
 
 // Reads exactly n digits at p. On success advances p. Otherwise reports
 // error::too_short if the input ended while every byte so far was a digit,
@@ -1593,258 +2449,22 @@ inline parse_result parse_general(const char* first, const char* last, timestamp
   return parse_general(first, last, out, opts.grammar, opts.leap, opts.assume_utc);
 }
 
-// ---- the fast path: SWAR validation and conversion of the fixed fields ----
-
-// Eight bytes at p as a little-endian word (byte p[0] in the low bits).
-SANDLOG_FORCE_INLINE std::uint64_t load8(const char* p) noexcept {
-  std::uint64_t v;
-  std::memcpy(&v, p, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-  v = __builtin_bswap64(v);
-#endif
-  return v;
-}
-
-// A group of 8 bytes described by the largest text each byte may hold: a
-// digit byte holds '0' up to the digit shown ("59" is a minute), any other
-// byte is a literal that must match exactly. text_word is the text with every
-// digit replaced by '0'; limit_word the largest value of each byte once that
-// is XORed in (the digit shown, 0 for a literal).
-constexpr std::uint64_t text_word(const char (&text)[9], bool limits) noexcept {
-  std::uint64_t v = 0;
-  for (int i = 7; i >= 0; --i) {
-    const bool digit = text[i] >= '0' && text[i] <= '9';
-    const auto byte = static_cast<unsigned char>(limits ? (digit ? text[i] - '0' : 0)
-                                                        : (digit ? '0' : text[i]));
-    v = (v << 8) | byte;
-  }
-  return v;
-}
-
-// The 8 bytes of a text as load8 reads them.
-constexpr std::uint64_t text_bytes(const char (&text)[9]) noexcept {
-  std::uint64_t v = 0;
-  for (int i = 7; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(text[i]);
-  return v;
-}
-
-// Checks the 8 bytes of w against a text of digits and literals (above) and
-// returns the word with each digit replaced by its value and each literal by
-// 0. Sets bits of `bad` unless every byte fits. After the XOR a byte fits
-// when its value t is at most its limit L (< 0x80): (0x80 | L) - t keeps bit
-// 7 exactly then, and no byte borrows from the next unless some t already has
-// bit 7 set, which flags it by itself.
-template <std::uint64_t Text, std::uint64_t Limit>
-SANDLOG_FORCE_INLINE std::uint64_t match8(std::uint64_t w, std::uint64_t& bad) noexcept {
-  constexpr std::uint64_t high = 0x8080808080808080u;
-  const std::uint64_t t = w ^ Text;
-  bad |= (t | ~((Limit | high) - t)) & high;
-  return t;
-}
-#define SANDLOG_TS_MATCH8(text, w, bad) \
-  match8<text_word(text, false), text_word(text, true)>(w, bad)
-
-// Bytes i and i+1 of a digit-value word combine into the two-digit number at byte i.
-SANDLOG_FORCE_INLINE std::uint64_t pairs(std::uint64_t t) noexcept { return t * 10 + (t >> 8); }
-SANDLOG_FORCE_INLINE unsigned byte_at(std::uint64_t v, int i) noexcept {
-  return static_cast<unsigned>(v >> (8 * i)) & 0xFFu;
-}
-
-// The value of 8 digit values (most significant at byte 0), as in simdjson:
-// combine neighbouring bytes, then neighbouring pairs, then quads.
-SANDLOG_FORCE_INLINE std::uint32_t eight_digits(std::uint64_t t) noexcept {
-  t = (t * 2561) >> 8;  // 2561 = 10 * 2^8 + 1
-  t = ((t & 0x00FF00FF00FF00FFu) * 6553601) >> 16;  // 100 * 2^16 + 1
-  return static_cast<std::uint32_t>(((t & 0x0000FFFF0000FFFFu) * 42949672960001u) >> 32);
-}
-
-// Indexed by [year % 4][month] (a multiple of 100 counts by its century),
-// for the months 0..19 that two digits with a tens digit of at most 1 can
-// name: the length of the month (0 when there is no such month, so no day
-// fits) and the days of the year before it. Row 0 is the leap year; indexing
-// by the remainder itself saves turning it into a flag.
-constexpr std::uint8_t month_length[4][32] = {
-    {0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31},
-    {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31},
-    {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31},
-    {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}};
-constexpr std::uint16_t days_before_month[4][32] = {
-    {0, 0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335},
-    {0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334},
-    {0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334},
-    {0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334}};
-
-// Reads the zone at p, "Z", "z" or "±HH:MM" (19 bytes precede p), and
-// stores the instant whose local time is `local` seconds past the epoch.
-SANDLOG_FORCE_INLINE bool parse_zone(const char* p, const char* last, std::int64_t local,
-                                     std::uint32_t nanos, timestamp& out, const char*& end) noexcept {
-  std::int64_t offset_seconds = 0;
-  int offset = 0;
-  if ((*p | 0x20) == 'z') {
-    ++p;
-  } else {
-    if (last - p < 6) return false;
-    // "±HH:MM" in one load that ends with it, checked like the fixed fields
-    // with the sign byte cleared. The sign is '+' or '-' (43 or 45) when
-    // sign - '+' is 0 or 2, and then 44 - sign is 1 or -1.
-    const std::uint64_t w = load8(p - 2) >> 16;
-    const auto sign = static_cast<std::int64_t>(w & 0xFF);
-    std::uint64_t off_bad = static_cast<std::uint64_t>(sign - '+') & ~std::uint64_t{2};
-    constexpr char offset_text[9] = {0, '2', '9', ':', '5', '9', 0, 0, 0};
-    const std::uint64_t u = pairs(SANDLOG_TS_MATCH8(offset_text, w & ~std::uint64_t{0xFF}, off_bad));
-    if ((off_bad != 0) | (byte_at(u, 1) > 23)) return false;
-    // Hours (byte 1) and minutes (byte 4) weighted in one multiply each, read
-    // at bit 40: as minutes for the record, as seconds for the instant (the
-    // two are independent, and the minutes vanish when nobody reads them).
-    const std::uint64_t hm = u & 0x000000FF0000FF00u;
-    offset = static_cast<int>((hm * ((std::uint64_t{60} << 32) | (1u << 8))) >> 40) *
-             static_cast<int>(44 - sign);
-    offset_seconds = static_cast<std::int64_t>((hm * ((std::uint64_t{3600} << 32) | (60u << 8))) >> 40) *
-                     (44 - sign);
-    p += 6;
-  }
-  out.seconds = local - offset_seconds;
-  out.nanos = nanos;
-  out.offset_minutes = static_cast<std::int16_t>(offset);
-  end = p;
-  return true;
-}
-
-// The 19 fixed bytes "YYYY-MM-DDTHH:MM:SS" as the three overlapping words
-// that cover them (bytes 0..7, 8..15, 11..18).
-struct fixed_words {
-  std::uint64_t w0, w1, w2;
-};
-SANDLOG_FORCE_INLINE fixed_words load_fixed(const char* first) noexcept {
-  return {load8(first), load8(first + 8), load8(first + 11)};
-}
-
-// Checks the fixed bytes of the common shape and, when they hold a valid
-// date and a time of 00:00:00..23:59:59, stores the local time they name in
-// seconds since the epoch. Returns false for anything else (including every
-// error, a leap second :60, hour 24 and the lenient forms).
-// Nothing that varies between timestamps of one shape (month, day) steers a
-// branch: only the shape itself does.
-SANDLOG_FORCE_INLINE bool fixed_fields(fixed_words w, std::int64_t& local_out) noexcept {
-  // Three overlapping words cover bytes 0..18; the limits already bound the
-  // month to 0..19, the day to 0..39, the hour to 0..29 and minute and second
-  // to 0..59 (so a leap second :60 goes to parse_general).
-  std::uint64_t bad = 0;
-  const std::uint64_t u0 = pairs(SANDLOG_TS_MATCH8("9999-19-", w.w0, bad));
-  // 'T' | 0x20 == 't' | 0x20 == 't': fold the case of the separator (byte 10).
-  const std::uint64_t u1 =
-      pairs(SANDLOG_TS_MATCH8("39t29:59", w.w1 | (std::uint64_t{0x20} << 16), bad));
-  const std::uint64_t u2 = pairs(SANDLOG_TS_MATCH8("29:59:59", w.w2, bad));
-  const unsigned century = byte_at(u0, 0), yy = byte_at(u0, 2);
-  const unsigned month = byte_at(u0, 5) & 31, day = byte_at(u1, 0);
-  // 0 for a leap year: a multiple of 4, except a multiple of 100 (yy == 0)
-  // unless of 400.
-  const unsigned leap_row = (yy != 0 ? yy : century) & 3;
-  // The hour (byte 3, at most 29 by its limit) is below 24 when adding
-  // 128 - 24 leaves bit 7 clear. Unless bad is set already, no byte of u1 is
-  // above 99, so nothing carries and no other byte reaches bit 7.
-  bad |= (u1 + (std::uint64_t{128 - 24} << 24)) & 0x8080808080808080u;
-  const bool ok = (bad == 0) & (day - 1 < month_length[leap_row][month]);
-  if (SANDLOG_UNLIKELY(!ok)) return false;
-  // Days before the year, from 0000-01-01: 365 per year plus a leap day for
-  // every multiple of 4 before it, less those of 100, plus those of 400.
-  const unsigned year = century * 100 + yy;
-  // Hours (byte 3) * 60 + minutes (byte 6) in one multiply, read at bit 48.
-  const auto minute_of_day =
-      static_cast<std::uint32_t>(((u1 & 0x00FF0000FF000000u) * ((60u << 24) | 1u)) >> 48);
-  const unsigned centuries = century + (yy != 0);  // multiples of 100 below year
-  const unsigned days = 365 * year + (year + 3) / 4 - centuries + (centuries + 3) / 4 +
-                        days_before_month[leap_row][month] + day - 1;
-  local_out = (static_cast<std::int64_t>(days) - 719528) * 86400 +
-              static_cast<std::int64_t>(minute_of_day * 60 + (u2 >> 48 & 0xFF));
-  return true;
-}
-
-// Reads what follows the fixed bytes of a timestamp at `first` ("[.f+]" and
-// the zone; at least 20 bytes are readable) and stores the instant whose
-// local time, to the whole second, is `local`. Returns false to hand any
-// other shape to parse_general.
-SANDLOG_FORCE_INLINE bool parse_tail(const char* first, const char* last, std::int64_t local,
-                                     timestamp& out, const char*& end, bool comma) noexcept {
-  const char* p = first + 19;
-  std::uint32_t nanos = 0;
-  if (*p == '.' || (comma && *p == ',')) {
-    ++p;
-    if (last - p >= 8) {
-      // Count the leading digits of the next 8 bytes and convert them at once.
-      // A byte is a digit when its value t is at most 9: t + 0x76 and t keep
-      // bit 7 clear. Carries only run upwards, so the lowest flag is exact.
-      const std::uint64_t t = load8(p) ^ 0x3030303030303030u;
-      const std::uint64_t nondigit = (t | (t + 0x7676767676767676u)) & 0x8080808080808080u;
-      if (static_cast<std::uint32_t>(nondigit) == 0x80000000u) {
-        // Exactly 3 digits: milliseconds, the common short fraction. Its own
-        // branch, predicted alike for a whole log, puts the offset at a known
-        // place, so reading it need not wait for the digits to be counted.
-        // (At least 8 bytes follow the mark, so the zone byte is readable.)
-        nanos = (byte_at(t, 0) * 100 + byte_at(t, 1) * 10 + byte_at(t, 2)) * 1000000;
-        return parse_zone(first + 23, last, local, nanos, out, end);
-      } else if (nondigit != 0) {
-        if ((nondigit & 0x80) != 0) return false;  // no digit
-        // The n digits alone, read as the first of 8, are their value times
-        // 10^(8 - n): one more factor 10 makes nanoseconds, for any n. The
-        // lowest flag, bit 8n + 7, gives the mask of the digits without a
-        // shift by a variable count (slow, and on the way to the offset).
-        const std::uint64_t first_flag = nondigit & (0 - nondigit);
-        nanos = eight_digits(t & ((first_flag >> 7) - 1)) * 10;
-        p += lowest_bit(nondigit) >> 3;
-      } else {
-        nanos = eight_digits(t) * 10;
-        p += 8;
-        if (p != last && is_digit(*p)) nanos += static_cast<std::uint32_t>(*p++ - '0');
-        while (p != last && is_digit(*p)) ++p;
-      }
-    } else {
-      int n = 0;
-      for (; p != last && is_digit(*p); ++p) {
-        if (n < 9) {
-          nanos = nanos * 10 + static_cast<std::uint32_t>(*p - '0');
-          ++n;
-        }
-      }
-      if (n == 0) return false;
-      nanos *= pow10_u32[9 - n];
-    }
-    if (p == last) return false;
-  }
-  return parse_zone(p, last, local, nanos, out, end);
-}
-#undef SANDLOG_TS_MATCH8
-
-// Parses the common shape "YYYY-MM-DDTHH:MM:SS[.f+](Z|±HH:MM)" when at least
-// 20 bytes are readable. Returns false to hand anything else to
-// parse_general, which decides.
-SANDLOG_FORCE_INLINE bool parse_fast(const char* first, const char* last, timestamp& out,
-                                     const char*& end, bool comma) noexcept {
-  std::int64_t local;
-  // Computed before the fraction and offset, whose positions depend on the
-  // input, so the two chains of work overlap.
-  if (SANDLOG_UNLIKELY(!fixed_fields(load_fixed(first), local))) return false;
-  return parse_tail(first, last, local, out, end, comma);
-}
-
 }  // namespace detail
+}  // namespace sandlog
 
-// Parses a timestamp at the start of [first, last) in the grammar of `opts`
-// and stores it in `out` (left unchanged on failure). Returns a pointer one
-// past the timestamp, or the error and where it was found. Never reads at or
-// past `last`; allocates nothing.
-// (Forced inline: the fast path is small, and an out-of-line call made GCC
-// spill the options byte by byte and reload them as a word, a store-forwarding
-// stall that cost more than the parse.)
-SANDLOG_FORCE_INLINE parse_result parse_timestamp(const char* first, const char* last,
-                                                  timestamp& out,
-                                                  timestamp_options opts = {}) noexcept {
-  const char* end = nullptr;
-  if (SANDLOG_LIKELY(last - first >= 20) &&
-      detail::parse_fast(first, last, out, end, opts.grammar == syntax::iso8601))
-    return {end, error::ok};
-  return detail::parse_general(first, last, out, opts.grammar, opts.leap, opts.assume_utc);
-}
+#endif  // SANDLOG_DETAIL_TIMESTAMP_GENERAL_HPP
+// ---- end sandlog/detail/timestamp_general.hpp ----
+// ---- begin sandlog/detail/timestamp_memo.hpp ----
+// sandlog: timestamp_memo and the parse_timestamp overload that uses it: the
+// whole second of the last timestamp remembered, for streams of timestamps
+// that share it. Public names of timestamp.hpp, which includes this header.
+#ifndef SANDLOG_DETAIL_TIMESTAMP_MEMO_HPP
+#define SANDLOG_DETAIL_TIMESTAMP_MEMO_HPP
+
+#include <cstdint>
+
+
+namespace sandlog {
 
 // The whole second of the last timestamp parsed through it, for streams of
 // timestamps that share it: log lines written in the same second share the
@@ -1896,6 +2516,48 @@ SANDLOG_FORCE_INLINE parse_result parse_timestamp(const char* first, const char*
     }
   }
   return detail::parse_general(first, last, out, opts.grammar, opts.leap, opts.assume_utc);
+}
+}  // namespace sandlog
+
+#endif  // SANDLOG_DETAIL_TIMESTAMP_MEMO_HPP
+// ---- end sandlog/detail/timestamp_memo.hpp ----
+
+#if SANDLOG_HAS_CPP20
+#include <chrono>
+#endif
+
+namespace sandlog {
+
+// Parses a timestamp at the start of [first, last) in the grammar of `opts`
+// and stores it in `out` (left unchanged on failure). Returns a pointer one
+// past the timestamp, or the error and where it was found. Never reads at or
+// past `last`; allocates nothing.
+// (Forced inline: the fast path is small, and an out-of-line call made GCC
+// spill the options byte by byte and reload them as a word, a store-forwarding
+// stall that cost more than the parse.)
+SANDLOG_FORCE_INLINE parse_result parse_timestamp(const char* first, const char* last,
+                                                  timestamp& out,
+                                                  timestamp_options opts = {}) noexcept {
+  const char* end = nullptr;
+  if (SANDLOG_LIKELY(last - first >= 20) &&
+      detail::parse_fast(first, last, out, end, opts.grammar == syntax::iso8601))
+    return {end, error::ok};
+  return detail::parse_general(first, last, out, opts.grammar, opts.leap, opts.assume_utc);
+}
+
+// Parses the whole of `text` as a timestamp (parse_timestamp with
+// `options`): its errors pass through; bytes left after a complete timestamp
+// are error::trailing_bytes. Every whole-text timestamp in sandlog (JSON
+// fields, logfmt values, predicate literals) is read by this. Allocates
+// nothing.
+inline value_result<timestamp> parse_timestamp_value(std::string_view text,
+                                                     timestamp_options options = {}) noexcept {
+  timestamp t{};
+  const char* const end = text.data() + text.size();
+  const parse_result r = parse_timestamp(text.data(), end, t, options);
+  if (!r) return {timestamp{}, r.ec};
+  if (r.ptr != end) return {timestamp{}, error::trailing_bytes};
+  return {t, error::ok};
 }
 
 // ---------------------------------------------------------------------------
@@ -1950,180 +2612,6 @@ constexpr timestamp from_sys_time(sys_nanoseconds tp) noexcept {
 }
 #endif
 
-// ---------------------------------------------------------------------------
-// Formatting
-// ---------------------------------------------------------------------------
-
-// How many fraction digits format_timestamp writes. Fewer than 9 truncate
-// (toward the past), as RFC 3339 writers do.
-enum class fraction_digits : std::uint8_t {
-  shortest,  // 0..9 digits, trailing zeros trimmed: exact (Docker's form)
-  none,      // whole seconds
-  milli,     // 3
-  micro,     // 6
-  nano,      // 9: exact
-};
-
-// Which offset format_timestamp writes the instant in.
-enum class zone : std::uint8_t {
-  utc,     // "Z"
-  stored,  // timestamp::offset_minutes ("Z" when it is 0)
-};
-
-struct format_options {
-  fraction_digits fraction = fraction_digits::shortest;
-  zone offset = zone::utc;
-};
-
-// The longest text format_timestamp writes: "YYYY-MM-DDTHH:MM:SS.nnnnnnnnn+HH:MM".
-inline constexpr std::size_t max_timestamp_chars = 35;
-
-namespace detail {
-
-// The first byte of every digit pair in a text of digits and literals (as
-// text_word takes it), marked 0x0F: where ascii_pairs puts a tens digit.
-constexpr std::uint64_t pair_starts(const char (&text)[9]) noexcept {
-  std::uint64_t v = 0;
-  int run = 0;
-  for (int i = 0; i < 8; ++i) {
-    const bool digit = text[i] >= '0' && text[i] <= '9';
-    run = digit ? run + 1 : 0;
-    if (run % 2 == 1) v |= std::uint64_t{0x0F} << (8 * i);
-  }
-  return v;
-}
-
-// Writes two-digit numbers into a text at once. x holds each number (< 100)
-// at the first byte of its pair (Starts, from pair_starts); the result is the
-// text with those digits in place. x * 103 >> 10 is x / 10 for x < 179, and
-// each product fits in the 16 bits of its own pair, so the pairs never mix.
-template <std::uint64_t Text, std::uint64_t Starts>
-SANDLOG_FORCE_INLINE std::uint64_t ascii_pairs(std::uint64_t x) noexcept {
-  const std::uint64_t tens = ((x * 103) >> 10) & Starts;
-  return Text | tens | ((x - tens * 10) << 8);
-}
-#define SANDLOG_TS_ASCII_PAIRS(text, x) \
-  ascii_pairs<text_word(text, false), pair_starts(text)>(x)
-
-// The 8 digits of v < 10^8 as text, most significant first: split into
-// halves of 4 digits in 32-bit lanes (x * 10486 >> 20 is x / 100 below
-// 10^4), then quarters of 2 digits in 16-bit lanes, then digits in bytes.
-SANDLOG_FORCE_INLINE std::uint64_t eight_ascii(std::uint32_t v) noexcept {
-  const std::uint32_t hi = v / 10000;
-  std::uint64_t x = hi | (std::uint64_t{v - hi * 10000} << 32);
-  const std::uint64_t hundreds = ((x * 10486) >> 20) & 0x0000007F0000007Fu;
-  x = hundreds | ((x - hundreds * 100) << 16);
-  const std::uint64_t tens = ((x * 103) >> 10) & 0x000F000F000F000Fu;
-  return (tens | ((x - tens * 10) << 8)) | 0x3030303030303030u;
-}
-
-// Stores the low N bytes of v at p, byte 0 first (the inverse of load8).
-template <std::size_t N>
-SANDLOG_FORCE_INLINE void store(char* p, std::uint64_t v) noexcept {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-  v = __builtin_bswap64(v);
-#endif
-  std::memcpy(p, &v, N);
-}
-
-// Leading zero bits of x, which must not be zero.
-SANDLOG_FORCE_INLINE unsigned leading_zeros(std::uint64_t x) noexcept {
-#if defined(__GNUC__) || defined(__clang__)
-  return static_cast<unsigned>(__builtin_clzll(x));
-#else
-  unsigned n = 0;
-  while ((x & (std::uint64_t{1} << 63)) == 0) x <<= 1, ++n;
-  return n;
-#endif
-}
-
-// civil_from_days for days since 0000-01-01 in 0000..9999, after Neri and
-// Schneider (2022): the divisions of Hinnant's algorithm by era, century and
-// month length become multiplications on unsigned 32-bit values. Counted from
-// the March 1st of one era before year 0, so nothing is negative.
-struct civil_fields {
-  unsigned year, month, day;
-};
-SANDLOG_FORCE_INLINE civil_fields civil_from_days_0_9999(std::uint32_t days_since_0) noexcept {
-  const std::uint32_t n = days_since_0 + (146097 - 60);  // 0000-01-01 is day 60 of March-based year -1
-  const std::uint32_t n1 = 4 * n + 3;
-  const std::uint32_t centuries = n1 / 146097;
-  const std::uint32_t n2 = n1 % 146097 / 4 * 4 + 3;  // 4 * day of the century + 3
-  const std::uint64_t p2 = std::uint64_t{2939745} * n2;
-  const auto year_of_century = static_cast<std::uint32_t>(p2 >> 32);
-  const std::uint32_t day_of_year = static_cast<std::uint32_t>(p2) / 2939745 / 4;  // from March 1st
-  const std::uint32_t n3 = 2141 * day_of_year + 197913;
-  const std::uint32_t jan_feb = day_of_year >= 306;
-  return {100 * centuries + year_of_century + jan_feb - 400, (n3 >> 16) - 12 * jan_feb,
-          (n3 & 0xFFFF) / 2141 + 1};
-}
-
-}  // namespace detail
-
-// Writes ts as RFC 3339 into out, which must have room for
-// max_timestamp_chars bytes (all of which it may use as scratch); no
-// terminating NUL. Returns one past the last byte of the timestamp, or
-// nullptr (the content of out unspecified) when the instant cannot be written
-// in that form: a year outside 0000..9999 in the chosen offset, nanos not
-// below 10^9, or a stored offset beyond ±23:59. Allocates nothing.
-inline char* format_timestamp(const timestamp& ts, char* out, format_options opts = {}) noexcept {
-  const int off = opts.offset == zone::stored ? ts.offset_minutes : 0;
-  if (ts.nanos >= 1000000000u || off < -1439 || off > 1439) return nullptr;
-  // Local seconds since 0000-01-01T00:00:00, wrapping: one unsigned compare
-  // rejects both ends, as no int64 input can wrap back into the range.
-  constexpr std::uint64_t span = static_cast<std::uint64_t>(detail::last_day - detail::first_day + 1) * 86400;
-  const std::uint64_t local = static_cast<std::uint64_t>(ts.seconds) + static_cast<std::uint64_t>(off * 60) -
-                              static_cast<std::uint64_t>(detail::first_day * 86400);
-  if (local >= span) return nullptr;
-  // 86400 = 2^7 * 675, and local >> 7 fits 32 bits: a cheaper division.
-  const auto days = static_cast<std::uint32_t>(local >> 7) / 675;
-  const auto sod = static_cast<std::uint32_t>(local - std::uint64_t{days} * 86400);
-  const detail::civil_fields d = detail::civil_from_days_0_9999(days);
-  const std::uint32_t minutes = sod / 60, hour = minutes / 60;
-
-  using detail::ascii_pairs;
-  using detail::pair_starts;
-  using detail::text_word;
-  detail::store<8>(out, SANDLOG_TS_ASCII_PAIRS("0000-00-", (d.year / 100) | (std::uint64_t{d.year % 100} << 16) |
-                                                             (std::uint64_t{d.month} << 40)));
-  detail::store<8>(out + 8, SANDLOG_TS_ASCII_PAIRS("00T00:00", d.day | (std::uint64_t{hour} << 24) |
-                                                                 (std::uint64_t{minutes - hour * 60} << 48)));
-  // ":SS." and the first fraction digit, then the other 8 digits; a shorter
-  // fraction is the start of these, and the zone is written over the rest.
-  const std::uint32_t first = ts.nanos / 100000000, rest = ts.nanos - first * 100000000;
-  const std::uint64_t rest_text = detail::eight_ascii(rest);
-  detail::store<8>(out + 16, SANDLOG_TS_ASCII_PAIRS(":00.\0\0\0\0", std::uint64_t{sod - minutes * 60} << 8) |
-                               (std::uint64_t{'0' + first} << 32));
-  detail::store<8>(out + 21, rest_text);
-  unsigned digits = 0;
-  switch (opts.fraction) {
-    case fraction_digits::none: break;
-    case fraction_digits::milli: digits = 3; break;
-    case fraction_digits::micro: digits = 6; break;
-    case fraction_digits::nano: digits = 9; break;
-    case fraction_digits::shortest: {
-      // Trailing zero digits are the high zero bytes of the digit values.
-      const std::uint64_t values = rest_text ^ 0x3030303030303030u;
-      digits = values != 0 ? 9 - detail::leading_zeros(values) / 8 : (first != 0);
-      break;
-    }
-  }
-  char* p = out + 19 + digits + (digits != 0);
-  if (off == 0) {
-    *p = 'Z';
-    return p + 1;
-  }
-  const auto a = static_cast<unsigned>(off < 0 ? -off : off);
-  const unsigned oh = a / 60;
-  // '-' is '+' + 2.
-  const std::uint64_t zone_text = SANDLOG_TS_ASCII_PAIRS("+00:00\0\0", (std::uint64_t{oh} << 8) |
-                                                                         (std::uint64_t{a - oh * 60} << 32)) +
-                                  (off < 0 ? 2u : 0u);
-  detail::store<6>(p, zone_text);
-  return p + 6;
-}
-#undef SANDLOG_TS_ASCII_PAIRS
-
 }  // namespace sandlog
 
 #endif  // SANDLOG_TIMESTAMP_HPP
@@ -2138,39 +2626,351 @@ inline char* format_timestamp(const timestamp& ts, char* out, format_options opt
 // themselves. cri_joiner puts CRI partial fragments (`P`) back together.
 // Docker json-file lines are decoded by json.hpp, which fills the same
 // log_record.
+//
+// What this header provides, and where each piece is written:
+//   stream_kind, log_format, log_record                 vocabulary.hpp
+//   parse_record, record_parser                         below (the parsers:
+//                                                       detail/record_parse.hpp)
+//   detect_format, format_detector                      detail/format_detect.hpp
+//   cri_joiner, joiner_options, joined_record,
+//     joiner_stats                                      detail/cri_joiner.hpp
 #ifndef SANDLOG_RECORD_HPP
 #define SANDLOG_RECORD_HPP
 
+#include <string_view>
+
+// ---- begin sandlog/detail/cri_joiner.hpp ----
+// sandlog: cri_joiner, which puts CRI partial fragments (`P` ... `F`) back
+// together into whole messages, one open message per stream. Public names of
+// record.hpp, which includes this header.
+#ifndef SANDLOG_DETAIL_CRI_JOINER_HPP
+#define SANDLOG_DETAIL_CRI_JOINER_HPP
+
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <string>
 #include <string_view>
 
 
 namespace sandlog {
 
-// The stream a line was written to; `unknown` when the envelope does not say.
-enum class stream_kind : std::uint8_t { unknown, out, err };
-
-// The envelope a line is written in.
-//   raw          `some log line`
-//   timestamped  `2026-02-20T14:30:00Z some log line`
-//   cri          `2026-02-20T14:30:00.123456789Z stdout F some log line`
-//   bracketed    `[2026-03-06T10:00:52Z] sandbox.lifecycle.created`
-//   docker_json  `{"log":"hello\n","stream":"stdout","time":"..."}` (json.hpp)
-enum class log_format : std::uint8_t { raw, timestamped, cri, bracketed, docker_json };
-
-// One decoded line. `message` is a view into the decoder's input (or, for
-// docker_json, into the decoder's buffer); it lives as long as that does.
-struct log_record {
-  timestamp time{};                     // meaningful only when has_time
-  bool has_time = false;
-  stream_kind stream = stream_kind::unknown;
-  bool partial = false;                 // a fragment of a longer line (CRI `P`)
-  std::string_view message{};
+// What cri_joiner does with messages longer than max_message bytes: the
+// policies of the line splitter (sandlog::overflow), applied to the joined
+// message.
+struct joiner_options {
+  std::size_t max_message = std::size_t{1} << 20;  // bytes; 0 acts as 1
+  overflow on_overflow = overflow::split;
 };
 
+// One message put together by cri_joiner. `record.time` is the time of the
+// message's first fragment; `record.partial` is true for a piece that is not
+// the end of its message (flags `line::continued` or `line::unterminated`).
+struct joined_record {
+  log_record record;
+  std::uint8_t flags = 0;  // line::continued, line::truncated, line::unterminated
+
+  constexpr bool is_continued() const noexcept { return (flags & line::continued) != 0; }
+  constexpr bool is_truncated() const noexcept { return (flags & line::truncated) != 0; }
+  constexpr bool is_unterminated() const noexcept { return (flags & line::unterminated) != 0; }
+};
+
+// Counters since construction or the last reset().
+struct joiner_stats {
+  std::uint64_t messages = 0;   // messages ended (by F, by finish, or dropped)
+  std::uint64_t split = 0;      // messages cut into pieces (overflow::split)
+  std::uint64_t truncated = 0;  // messages cut short (overflow::truncate)
+  std::uint64_t discarded = 0;  // messages dropped (overflow::discard)
+};
+
+// Reassembles CRI partial fragments (`P`, `P`, ..., `F`) into whole
+// messages. Fragments of stdout and stderr may interleave: each stream has
+// its own message in progress. A record that is not partial and has nothing
+// pending is passed through as it is (its message still a view into the
+// caller's line); otherwise the fragments are copied into that stream's
+// reused buffer, which never holds more than max_message bytes. Once the
+// buffers have grown, nothing allocates.
+class cri_joiner {
+ public:
+  explicit cri_joiner(joiner_options options = {}) noexcept : options_(options) {
+    if (options_.max_message == 0) options_.max_message = 1;
+  }
+
+  // Takes one decoded record (usually from parse_record with log_format::cri)
+  // and calls sink(const joined_record&) for each message or piece it
+  // completes. The views passed to the sink live until it returns: they point
+  // into `rec.message` or into the joiner's buffer. Returns
+  // error::line_too_long under overflow::fail, or the error the sink
+  // returned to stop (the sink may return void or an error); the joiner then
+  // stays failed until reset(). Else error::ok. Allocates only to grow a
+  // stream's buffer, up to max_message bytes.
+  template <class Sink>
+  SANDLOG_FORCE_INLINE error add(const log_record& rec, Sink&& sink) {
+    // The common case, a whole line with no message open and no failure,
+    // costs one test of busy_ on top of the two the record always needs.
+    if (SANDLOG_LIKELY(busy_ == 0 && !rec.partial && rec.message.size() <= options_.max_message)) {
+      ++stats_.messages;
+      const error e = detail::call_sink(sink, joined_record{plain(rec), 0});
+      if (SANDLOG_UNLIKELY(e != error::ok)) return stop(e);
+      return error::ok;
+    }
+    // The fields one by one: were rec's address to reach an out-of-line
+    // call, the caller's record would have to live in memory.
+    return add_slow(rec.time, rec.has_time, rec.stream, rec.partial, rec.message, sink);
+  }
+
+  // Ends the stream: each message still waiting for its `F` is delivered,
+  // flagged line::unterminated (stdout's, then stderr's, then unknown's).
+  // Views live until the sink returns.
+  template <class Sink>
+  error finish(Sink&& sink) {
+    if (SANDLOG_UNLIKELY(busy_ & failed_bit)) return failure_;
+    for (stream_kind k : {stream_kind::out, stream_kind::err, stream_kind::unknown}) {
+      slot& s = slots_[static_cast<std::size_t>(k)];
+      if (!is_open(s)) continue;
+      const bool go = s.skipping || emit(s, k, s.buf, line::unterminated, sink);
+      close(s);
+      s.buf.clear();
+      if (!go) return stop(failure_);
+    }
+    return error::ok;
+  }
+
+  // Bytes held for unfinished messages (all streams).
+  std::size_t buffered() const noexcept {
+    return slots_[0].buf.size() + slots_[1].buf.size() + slots_[2].buf.size();
+  }
+  // error::line_too_long once overflow::fail has tripped, the error a sink
+  // returned to stop the joiner, else error::ok.
+  error last_error() const noexcept { return (busy_ & failed_bit) != 0 ? failure_ : error::ok; }
+  const joiner_stats& stats() const noexcept { return stats_; }
+  const joiner_options& options() const noexcept { return options_; }
+
+  // Forgets unfinished messages, any error and the counters; keeps the
+  // buffers' memory.
+  void reset() noexcept {
+    for (slot& s : slots_) {
+      s.buf.clear();
+      s.skipping = s.cut = false;
+    }
+    busy_ = 0;
+    failure_ = error::ok;
+    stats_ = {};
+  }
+
+ private:
+  // One per stream_kind (unknown, out, err).
+  static constexpr std::size_t slot_count = static_cast<std::size_t>(stream_kind::err) + 1;
+
+  struct slot {
+    std::string buf;
+    timestamp time{};
+    bool has_time = false;
+    bool skipping = false;  // dropping the rest of an overlong message
+    bool cut = false;       // the open message has been split
+  };
+
+  // busy_ holds one bit per stream with a message open (a message has
+  // started and not ended), and failed_bit once overflow::fail has tripped:
+  // zero means every record that is not partial passes straight through.
+  static constexpr std::uint8_t failed_bit = 1u << slot_count;
+  std::uint8_t open_bit(const slot& s) const noexcept {
+    return static_cast<std::uint8_t>(1u << (&s - slots_));
+  }
+  bool is_open(const slot& s) const noexcept { return (busy_ & open_bit(s)) != 0; }
+
+  // Everything but the pass-through: fragments, overlong messages, a failed
+  // joiner. Out of line so that add() inlines into the caller's loop.
+  template <class Sink>
+#if defined(__GNUC__) || defined(__clang__)
+  __attribute__((noinline))
+#endif
+  error add_slow(timestamp time, bool has_time, stream_kind stream, bool partial,
+                 std::string_view message, Sink& sink) {
+    if (SANDLOG_UNLIKELY(busy_ & failed_bit)) return failure_;
+    log_record rec;
+    rec.time = time;
+    rec.has_time = has_time;
+    rec.stream = stream;
+    rec.partial = partial;
+    rec.message = message;
+    slot& s = slots_[static_cast<std::size_t>(rec.stream) % slot_count];
+    const bool last = !rec.partial;
+    if (!is_open(s)) {
+      if (last && rec.message.size() <= options_.max_message) {  // another stream is open
+        ++stats_.messages;
+        const error e = detail::call_sink(sink, joined_record{plain(rec), 0});
+        return e == error::ok ? e : stop(e);
+      }
+      busy_ = static_cast<std::uint8_t>(busy_ | open_bit(s));
+      s.time = rec.time;
+      s.has_time = rec.has_time;
+    }
+    if (!take(s, rec.stream, rec.message, last, sink)) return stop(failure_);
+    return error::ok;
+  }
+
+  // Fails the joiner with `e` until reset(); returns e.
+  error stop(error e) noexcept {
+    failure_ = e;
+    busy_ = static_cast<std::uint8_t>(busy_ | failed_bit);
+    return e;
+  }
+
+  static log_record plain(const log_record& rec) noexcept {
+    log_record r = rec;
+    r.partial = false;
+    return r;
+  }
+
+  // Hands one message or piece to the sink; false (failure_ set) when the
+  // sink returned an error to stop.
+  template <class Sink>
+  bool emit(const slot& s, stream_kind k, std::string_view text, std::uint8_t flags, Sink& sink) {
+    joined_record j;
+    j.record.time = s.time;
+    j.record.has_time = s.has_time;
+    j.record.stream = k;
+    j.record.partial = (flags & (line::continued | line::unterminated)) != 0;
+    j.record.message = text;
+    j.flags = flags;
+    const error e = detail::call_sink(sink, static_cast<const joined_record&>(j));
+    if (e == error::ok) return true;
+    failure_ = e;
+    return false;
+  }
+
+  void close(slot& s) noexcept {
+    ++stats_.messages;
+    if (s.cut) ++stats_.split;
+    busy_ = static_cast<std::uint8_t>(busy_ & ~open_bit(s));
+    s.skipping = s.cut = false;
+  }
+
+  // Appends without letting capacity run far past max_message.
+  void append(slot& s, std::string_view text) {
+    const std::size_t need = s.buf.size() + text.size();
+    if (need > s.buf.capacity()) {
+      std::size_t cap = s.buf.capacity() * 2;
+      if (cap < need) cap = need;
+      if (cap > options_.max_message) cap = options_.max_message;
+      s.buf.reserve(cap);
+    }
+    s.buf.append(text);
+  }
+
+  // Adds one fragment's text to the open message of stream k, applying the
+  // limit; with `last` the message ends. Returns false when overflow::fail
+  // trips or the sink stops (failure_ says which).
+  template <class Sink>
+  bool take(slot& s, stream_kind k, std::string_view text, bool last, Sink& sink) {
+    if (s.skipping) {
+      if (last) close(s);
+      return true;
+    }
+    const std::size_t max = options_.max_message;
+    const std::size_t have = s.buf.size();
+    if (text.size() > max - have) {
+      switch (options_.on_overflow) {
+        case overflow::split:
+          s.cut = true;
+          if (have != 0) {
+            const std::size_t room = max - have;
+            append(s, text.substr(0, room));
+            if (!emit(s, k, s.buf, line::continued, sink)) return false;
+            s.buf.clear();
+            text.remove_prefix(room);
+          }
+          while (text.size() > max) {
+            if (!emit(s, k, text.substr(0, max), line::continued, sink)) return false;
+            text.remove_prefix(max);
+          }
+          break;
+        case overflow::truncate: {
+          bool go;
+          if (have != 0) {
+            append(s, text.substr(0, max - have));
+            go = emit(s, k, s.buf, line::truncated, sink);
+          } else {
+            go = emit(s, k, text.substr(0, max), line::truncated, sink);
+          }
+          s.buf.clear();
+          ++stats_.truncated;
+          skip_rest(s, last);
+          return go;
+        }
+        case overflow::discard:
+          s.buf.clear();
+          ++stats_.discarded;
+          skip_rest(s, last);
+          return true;
+        case overflow::fail:
+        default:
+          s.buf.clear();
+          busy_ = static_cast<std::uint8_t>(busy_ & ~open_bit(s));
+          failure_ = error::line_too_long;
+          return false;
+      }
+    }
+    if (!last) {
+      append(s, text);
+      return true;
+    }
+    bool go;
+    if (s.buf.empty()) {
+      go = emit(s, k, text, 0, sink);
+    } else {
+      append(s, text);
+      go = emit(s, k, s.buf, 0, sink);
+      s.buf.clear();
+    }
+    close(s);
+    return go;
+  }
+
+  void skip_rest(slot& s, bool last) noexcept {
+    if (last) {
+      close(s);
+    } else {
+      s.skipping = true;
+    }
+  }
+
+  joiner_options options_;
+  slot slots_[slot_count];
+  joiner_stats stats_;
+  std::uint8_t busy_ = 0;
+  error failure_ = error::ok;  // why failed_bit is set
+};
+
+}  // namespace sandlog
+
+#endif  // SANDLOG_DETAIL_CRI_JOINER_HPP
+// ---- end sandlog/detail/cri_joiner.hpp ----
+// ---- begin sandlog/detail/format_detect.hpp ----
+// sandlog: telling a stream's envelope from its lines — detect_format for
+// one line, format_detector over the first lines of a stream. Public names of
+// record.hpp, which includes this header.
+#ifndef SANDLOG_DETAIL_FORMAT_DETECT_HPP
+#define SANDLOG_DETAIL_FORMAT_DETECT_HPP
+
+#include <cstddef>
+#include <string_view>
+
+// ---- begin sandlog/detail/record_parse.hpp ----
+// sandlog: the envelope parsers behind parse_record and record_parser —
+// timestamped, CRI and bracketed lines, each reading its timestamp through a
+// policy (with or without a memo), all forced inline so that a caller's line
+// loop keeps its record in registers.
+#ifndef SANDLOG_DETAIL_RECORD_PARSE_HPP
+#define SANDLOG_DETAIL_RECORD_PARSE_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+
+namespace sandlog {
 namespace detail {
 
 // A field separator, or the end of the line: the last field of an envelope
@@ -2216,18 +3016,6 @@ SANDLOG_FORCE_INLINE parse_result parse_timestamped(const char* p, const char* e
   r.has_time = true;
   r.message = message_after(t.ptr, end);
   return {end, error::ok};
-}
-
-// The eight bytes at p, in memory order, for comparing with a literal.
-SANDLOG_FORCE_INLINE std::uint64_t bytes8(const char* p) noexcept {
-  std::uint64_t w;
-  std::memcpy(&w, p, 8);
-  return w;
-}
-SANDLOG_FORCE_INLINE std::uint16_t bytes2(const char* p) noexcept {
-  std::uint16_t w;
-  std::memcpy(&w, p, 2);
-  return w;
 }
 
 // The CRI fields after the timestamp: where the message starts (or, on
@@ -2355,68 +3143,12 @@ SANDLOG_FORCE_INLINE parse_result parse_line(std::string_view line, log_format f
 }
 
 }  // namespace detail
+}  // namespace sandlog
 
-// Decodes one line (without its line ending) written in `format` into `out`.
-//   raw          always succeeds: the whole line is the message, no time,
-//                stream unknown
-//   timestamped  `<ts> <message>`; `<ts>` alone is an empty message
-//   cri          `<ts> <stdout|stderr> <P|F>[:tags] <message>`; the message
-//                may be empty, with or without the space before it
-//   bracketed    `[<ts>] <message>`; `[<ts>]` alone is an empty message
-//   docker_json  not decoded here (that needs json.hpp's event_decoder):
-//                returns error::unsupported_format with nothing consumed
-// On success returns {line end, error::ok} and overwrites every field of
-// `out`; `out.message` is a view into `line`. On failure returns where the
-// line went wrong and the error (the timestamp's own error, or
-// missing_space, bad_stream, bad_cri_tag, bad_bracket), and leaves `out`
-// untouched. Allocates nothing.
-// (Forced inline so that a constant `format` leaves only its own parser
-// behind, and the CRI line loop keeps the record in registers.)
-SANDLOG_FORCE_INLINE parse_result parse_record(std::string_view line, log_format format,
-                                               log_record& out,
-                                               timestamp_options opts = {}) noexcept {
-  return detail::parse_line(line, format, out, detail::read_time{opts});
-}
+#endif  // SANDLOG_DETAIL_RECORD_PARSE_HPP
+// ---- end sandlog/detail/record_parse.hpp ----
 
-// Decodes the lines of one stream, all in one envelope: parse_record with
-// the format and options held here, plus a timestamp_memo, so that a line
-// written in the same whole second as the line before it skips the calendar
-// math. Each parse gives exactly what parse_record gives for that line,
-// whatever came before. Copyable; allocates nothing.
-class record_parser {
- public:
-  explicit record_parser(log_format format, timestamp_options opts = {}) noexcept
-      : format_(format), opts_(opts) {}
-
-  // parse_record(line, format(), out, options()): the same result and the
-  // same view lifetime (out.message points into `line`). Allocates nothing.
-  SANDLOG_FORCE_INLINE parse_result parse(std::string_view line, log_record& out) noexcept {
-    // CRI, the format of every Kubernetes node, inline; the others out of
-    // line, so that their code and stack frame stay out of the CRI loop.
-    if (SANDLOG_LIKELY(format_ == log_format::cri))
-      return detail::parse_cri(line.data(), line.data() + line.size(), out,
-                               detail::read_time_memo{opts_, &memo_});
-    return parse_other(line, out);
-  }
-
-  log_format format() const noexcept { return format_; }
-  const timestamp_options& options() const noexcept { return opts_; }
-  // Forgets the remembered second (results never depend on it).
-  void reset() noexcept { memo_.reset(); }
-
- private:
-#if defined(__GNUC__) || defined(__clang__)
-  __attribute__((noinline))
-#endif
-  parse_result parse_other(std::string_view line, log_record& out) noexcept {
-    return detail::parse_line(line, format_, out, detail::read_time_memo{opts_, &memo_});
-  }
-
-  log_format format_;
-  timestamp_options opts_;
-  timestamp_memo memo_;
-};
-
+namespace sandlog {
 namespace detail {
 
 // One bit per log_format.
@@ -2436,12 +3168,12 @@ inline unsigned consistent_formats(std::string_view line, timestamp_options opts
   log_record r;
   if (looks_like_json_object(line)) return bits | format_bit(log_format::docker_json);
   if (!line.empty() && line.front() == '[') {
-    if (parse_record(line, log_format::bracketed, r, opts)) bits |= format_bit(log_format::bracketed);
+    if (parse_line(line, log_format::bracketed, r, read_time{opts})) bits |= format_bit(log_format::bracketed);
     return bits;
   }
-  if (parse_record(line, log_format::timestamped, r, opts)) {
+  if (parse_line(line, log_format::timestamped, r, read_time{opts})) {
     bits |= format_bit(log_format::timestamped);
-    if (parse_record(line, log_format::cri, r, opts)) bits |= format_bit(log_format::cri);
+    if (parse_line(line, log_format::cri, r, read_time{opts})) bits |= format_bit(log_format::cri);
   }
   return bits;
 }
@@ -2505,274 +3237,72 @@ class format_detector {
   timestamp_options opts_;
 };
 
-// What cri_joiner does with messages longer than max_message bytes: the
-// policies of the line splitter (sandlog::overflow), applied to the joined
-// message.
-struct joiner_options {
-  std::size_t max_message = std::size_t{1} << 20;  // bytes; 0 acts as 1
-  overflow on_overflow = overflow::split;
-};
+}  // namespace sandlog
 
-// One message put together by cri_joiner. `record.time` is the time of the
-// message's first fragment; `record.partial` is true for a piece that is not
-// the end of its message (flags `line::continued` or `line::unterminated`).
-struct joined_record {
-  log_record record;
-  std::uint8_t flags = 0;  // line::continued, line::truncated, line::unterminated
+#endif  // SANDLOG_DETAIL_FORMAT_DETECT_HPP
+// ---- end sandlog/detail/format_detect.hpp ----
 
-  constexpr bool is_continued() const noexcept { return (flags & line::continued) != 0; }
-  constexpr bool is_truncated() const noexcept { return (flags & line::truncated) != 0; }
-  constexpr bool is_unterminated() const noexcept { return (flags & line::unterminated) != 0; }
-};
+namespace sandlog {
 
-// Counters since construction or the last reset().
-struct joiner_stats {
-  std::uint64_t messages = 0;   // messages ended (by F, by finish, or dropped)
-  std::uint64_t split = 0;      // messages cut into pieces (overflow::split)
-  std::uint64_t truncated = 0;  // messages cut short (overflow::truncate)
-  std::uint64_t discarded = 0;  // messages dropped (overflow::discard)
-};
+// Decodes one line (without its line ending) written in `format` into `out`.
+//   raw          always succeeds: the whole line is the message, no time,
+//                stream unknown
+//   timestamped  `<ts> <message>`; `<ts>` alone is an empty message
+//   cri          `<ts> <stdout|stderr> <P|F>[:tags] <message>`; the message
+//                may be empty, with or without the space before it
+//   bracketed    `[<ts>] <message>`; `[<ts>]` alone is an empty message
+//   docker_json  not decoded here (that needs json.hpp's event_decoder):
+//                returns error::unsupported_format with nothing consumed
+// On success returns {line end, error::ok} and overwrites every field of
+// `out`; `out.message` is a view into `line`. On failure returns where the
+// line went wrong and the error (the timestamp's own error, or
+// missing_space, bad_stream, bad_cri_tag, bad_bracket), and leaves `out`
+// untouched. Allocates nothing.
+// (Forced inline so that a constant `format` leaves only its own parser
+// behind, and the CRI line loop keeps the record in registers.)
+SANDLOG_FORCE_INLINE parse_result parse_record(std::string_view line, log_format format,
+                                               log_record& out,
+                                               timestamp_options opts = {}) noexcept {
+  return detail::parse_line(line, format, out, detail::read_time{opts});
+}
 
-// Reassembles CRI partial fragments (`P`, `P`, ..., `F`) into whole
-// messages. Fragments of stdout and stderr may interleave: each stream has
-// its own message in progress. A record that is not partial and has nothing
-// pending is passed through as it is (its message still a view into the
-// caller's line); otherwise the fragments are copied into that stream's
-// reused buffer, which never holds more than max_message bytes. Once the
-// buffers have grown, nothing allocates.
-class cri_joiner {
+// Decodes the lines of one stream, all in one envelope: parse_record with
+// the format and options held here, plus a timestamp_memo, so that a line
+// written in the same whole second as the line before it skips the calendar
+// math. Each parse gives exactly what parse_record gives for that line,
+// whatever came before. Copyable; allocates nothing.
+class record_parser {
  public:
-  explicit cri_joiner(joiner_options options = {}) noexcept : options_(options) {
-    if (options_.max_message == 0) options_.max_message = 1;
+  explicit record_parser(log_format format, timestamp_options opts = {}) noexcept
+      : format_(format), opts_(opts) {}
+
+  // parse_record(line, format(), out, options()): the same result and the
+  // same view lifetime (out.message points into `line`). Allocates nothing.
+  SANDLOG_FORCE_INLINE parse_result parse(std::string_view line, log_record& out) noexcept {
+    // CRI, the format of every Kubernetes node, inline; the others out of
+    // line, so that their code and stack frame stay out of the CRI loop.
+    if (SANDLOG_LIKELY(format_ == log_format::cri))
+      return detail::parse_cri(line.data(), line.data() + line.size(), out,
+                               detail::read_time_memo{opts_, &memo_});
+    return parse_other(line, out);
   }
 
-  // Takes one decoded record (usually from parse_record with log_format::cri)
-  // and calls sink(const joined_record&) for each message or piece it
-  // completes. The views passed to the sink live until it returns: they point
-  // into `rec.message` or into the joiner's buffer. Returns
-  // error::line_too_long under overflow::fail (the joiner then stays failed
-  // until reset()), else error::ok. Allocates only to grow a stream's buffer,
-  // up to max_message bytes.
-  template <class Sink>
-  SANDLOG_FORCE_INLINE error add(const log_record& rec, Sink&& sink) {
-    // The common case, a whole line with no message open and no failure,
-    // costs one test of busy_ on top of the two the record always needs.
-    if (SANDLOG_LIKELY(busy_ == 0 && !rec.partial && rec.message.size() <= options_.max_message)) {
-      ++stats_.messages;
-      sink(joined_record{plain(rec), 0});
-      return error::ok;
-    }
-    // The fields one by one: were rec's address to reach an out-of-line
-    // call, the caller's record would have to live in memory.
-    return add_slow(rec.time, rec.has_time, rec.stream, rec.partial, rec.message, sink);
-  }
-
-  // Ends the stream: each message still waiting for its `F` is delivered,
-  // flagged line::unterminated (stdout's, then stderr's, then unknown's).
-  // Views live until the sink returns.
-  template <class Sink>
-  error finish(Sink&& sink) {
-    if (SANDLOG_UNLIKELY(busy_ & failed_bit)) return error::line_too_long;
-    for (stream_kind k : {stream_kind::out, stream_kind::err, stream_kind::unknown}) {
-      slot& s = slots_[static_cast<std::size_t>(k)];
-      if (!is_open(s)) continue;
-      if (!s.skipping) emit(s, k, s.buf, line::unterminated, sink);
-      close(s);
-      s.buf.clear();
-    }
-    return error::ok;
-  }
-
-  // Bytes held for unfinished messages (all streams).
-  std::size_t buffered() const noexcept {
-    return slots_[0].buf.size() + slots_[1].buf.size() + slots_[2].buf.size();
-  }
-  // error::line_too_long once overflow::fail has tripped, else error::ok.
-  error last_error() const noexcept {
-    return (busy_ & failed_bit) != 0 ? error::line_too_long : error::ok;
-  }
-  const joiner_stats& stats() const noexcept { return stats_; }
-  const joiner_options& options() const noexcept { return options_; }
-
-  // Forgets unfinished messages, any error and the counters; keeps the
-  // buffers' memory.
-  void reset() noexcept {
-    for (slot& s : slots_) {
-      s.buf.clear();
-      s.skipping = s.cut = false;
-    }
-    busy_ = 0;
-    stats_ = {};
-  }
+  log_format format() const noexcept { return format_; }
+  const timestamp_options& options() const noexcept { return opts_; }
+  // Forgets the remembered second (results never depend on it).
+  void reset() noexcept { memo_.reset(); }
 
  private:
-  static constexpr std::size_t slot_count = 3;  // one per stream_kind
-
-  struct slot {
-    std::string buf;
-    timestamp time{};
-    bool has_time = false;
-    bool skipping = false;  // dropping the rest of an overlong message
-    bool cut = false;       // the open message has been split
-  };
-
-  // busy_ holds one bit per stream with a message open (a message has
-  // started and not ended), and failed_bit once overflow::fail has tripped:
-  // zero means every record that is not partial passes straight through.
-  static constexpr std::uint8_t failed_bit = 1u << slot_count;
-  std::uint8_t open_bit(const slot& s) const noexcept {
-    return static_cast<std::uint8_t>(1u << (&s - slots_));
-  }
-  bool is_open(const slot& s) const noexcept { return (busy_ & open_bit(s)) != 0; }
-
-  // Everything but the pass-through: fragments, overlong messages, a failed
-  // joiner. Out of line so that add() inlines into the caller's loop.
-  template <class Sink>
 #if defined(__GNUC__) || defined(__clang__)
   __attribute__((noinline))
 #endif
-  error add_slow(timestamp time, bool has_time, stream_kind stream, bool partial,
-                 std::string_view message, Sink& sink) {
-    if (SANDLOG_UNLIKELY(busy_ & failed_bit)) return error::line_too_long;
-    log_record rec;
-    rec.time = time;
-    rec.has_time = has_time;
-    rec.stream = stream;
-    rec.partial = partial;
-    rec.message = message;
-    slot& s = slots_[static_cast<std::size_t>(rec.stream) % slot_count];
-    const bool last = !rec.partial;
-    if (!is_open(s)) {
-      if (last && rec.message.size() <= options_.max_message) {  // another stream is open
-        ++stats_.messages;
-        sink(joined_record{plain(rec), 0});
-        return error::ok;
-      }
-      busy_ = static_cast<std::uint8_t>(busy_ | open_bit(s));
-      s.time = rec.time;
-      s.has_time = rec.has_time;
-    }
-    if (!take(s, rec.stream, rec.message, last, sink)) {
-      busy_ = static_cast<std::uint8_t>(busy_ | failed_bit);
-      return error::line_too_long;
-    }
-    return error::ok;
+  parse_result parse_other(std::string_view line, log_record& out) noexcept {
+    return detail::parse_line(line, format_, out, detail::read_time_memo{opts_, &memo_});
   }
 
-  static log_record plain(const log_record& rec) noexcept {
-    log_record r = rec;
-    r.partial = false;
-    return r;
-  }
-
-  template <class Sink>
-  static void emit(const slot& s, stream_kind k, std::string_view text, std::uint8_t flags,
-                   Sink& sink) {
-    joined_record j;
-    j.record.time = s.time;
-    j.record.has_time = s.has_time;
-    j.record.stream = k;
-    j.record.partial = (flags & (line::continued | line::unterminated)) != 0;
-    j.record.message = text;
-    j.flags = flags;
-    sink(static_cast<const joined_record&>(j));
-  }
-
-  void close(slot& s) noexcept {
-    ++stats_.messages;
-    if (s.cut) ++stats_.split;
-    busy_ = static_cast<std::uint8_t>(busy_ & ~open_bit(s));
-    s.skipping = s.cut = false;
-  }
-
-  // Appends without letting capacity run far past max_message.
-  void append(slot& s, std::string_view text) {
-    const std::size_t need = s.buf.size() + text.size();
-    if (need > s.buf.capacity()) {
-      std::size_t cap = s.buf.capacity() * 2;
-      if (cap < need) cap = need;
-      if (cap > options_.max_message) cap = options_.max_message;
-      s.buf.reserve(cap);
-    }
-    s.buf.append(text);
-  }
-
-  // Adds one fragment's text to the open message of stream k, applying the
-  // limit; with `last` the message ends. Returns false when overflow::fail trips.
-  template <class Sink>
-  bool take(slot& s, stream_kind k, std::string_view text, bool last, Sink& sink) {
-    if (s.skipping) {
-      if (last) close(s);
-      return true;
-    }
-    const std::size_t max = options_.max_message;
-    const std::size_t have = s.buf.size();
-    if (text.size() > max - have) {
-      switch (options_.on_overflow) {
-        case overflow::split:
-          s.cut = true;
-          if (have != 0) {
-            const std::size_t room = max - have;
-            append(s, text.substr(0, room));
-            emit(s, k, s.buf, line::continued, sink);
-            s.buf.clear();
-            text.remove_prefix(room);
-          }
-          while (text.size() > max) {
-            emit(s, k, text.substr(0, max), line::continued, sink);
-            text.remove_prefix(max);
-          }
-          break;
-        case overflow::truncate:
-          if (have != 0) {
-            append(s, text.substr(0, max - have));
-            emit(s, k, s.buf, line::truncated, sink);
-          } else {
-            emit(s, k, text.substr(0, max), line::truncated, sink);
-          }
-          s.buf.clear();
-          ++stats_.truncated;
-          skip_rest(s, last);
-          return true;
-        case overflow::discard:
-          s.buf.clear();
-          ++stats_.discarded;
-          skip_rest(s, last);
-          return true;
-        case overflow::fail:
-        default:
-          s.buf.clear();
-          busy_ = static_cast<std::uint8_t>(busy_ & ~open_bit(s));
-          return false;
-      }
-    }
-    if (!last) {
-      append(s, text);
-      return true;
-    }
-    if (s.buf.empty()) {
-      emit(s, k, text, 0, sink);
-    } else {
-      append(s, text);
-      emit(s, k, s.buf, 0, sink);
-      s.buf.clear();
-    }
-    close(s);
-    return true;
-  }
-
-  void skip_rest(slot& s, bool last) noexcept {
-    if (last) {
-      close(s);
-    } else {
-      s.skipping = true;
-    }
-  }
-
-  joiner_options options_;
-  slot slots_[slot_count];
-  joiner_stats stats_;
-  std::uint8_t busy_ = 0;
+  log_format format_;
+  timestamp_options opts_;
+  timestamp_memo memo_;
 };
 
 }  // namespace sandlog
@@ -2816,22 +3346,6 @@ struct frame_piece {
   bool first;
   bool last;
 };
-
-namespace detail {
-
-// Calls `sink(args...)`; a sink may return void, or an `error` that stops the
-// caller when it is not error::ok.
-template <class Sink, class... Args>
-SANDLOG_FORCE_INLINE error call_sink(Sink& sink, Args&&... args) {
-  if constexpr (std::is_same_v<std::invoke_result_t<Sink&, Args&&...>, error>) {
-    return sink(std::forward<Args>(args)...);
-  } else {
-    sink(std::forward<Args>(args)...);
-    return error::ok;
-  }
-}
-
-}  // namespace detail
 
 // Splits a multiplexed stream into frame pieces. Feed chunks of any size in
 // order; the output does not depend on where the chunks were cut (only on how
@@ -3020,25 +3534,35 @@ class docker_line_splitter {
 
   // Consumes `chunk` and calls sink(stream_kind, const line&) for each line
   // completed (stream_kind::out or ::err). Views live until the sink returns.
-  // Returns error::ok, a demuxer error (bad_frame_type, daemon_error) or
-  // error::line_too_long under overflow::fail; every error is sticky.
+  // Returns error::ok, a demuxer error (bad_frame_type, daemon_error),
+  // error::line_too_long under overflow::fail, or the error the sink
+  // returned to stop (the sink may return void or an error); every error is
+  // sticky.
   template <class Sink>
   error feed(std::string_view chunk, Sink&& sink) {
     return demux_.feed(chunk, [&](const frame_piece& piece) {
       const stream_kind k = piece.stream;
-      return splitter(k).feed(piece.data, [&](const line& l) { sink(k, l); });
+      return splitter(k).feed(piece.data,
+                              [&](const line& l) { return detail::call_sink(sink, k, l); });
     });
   }
 
   // Ends the stream: delivers each stream's open line (stdout's first),
   // flagged line::unterminated, even when the stream ended badly, then
   // returns the demuxer's verdict (truncated_frame, daemon_error, ...) or
-  // error::ok. Views live until the sink returns.
+  // error::ok. A sink that stops on stdout's line is not given stderr's, and
+  // its error is returned. Views live until the sink returns.
   template <class Sink>
   error finish(Sink&& sink) {
     const error framing = demux_.finish();
-    const error out = out_.finish([&](const line& l) { sink(stream_kind::out, l); });
-    const error err = err_.finish([&](const line& l) { sink(stream_kind::err, l); });
+    error stopped = error::ok;
+    auto to = [&](stream_kind k) {
+      return [&, k](const line& l) { return stopped = detail::call_sink(sink, k, l); };
+    };
+    const error out = out_.finish(to(stream_kind::out));
+    if (stopped != error::ok) return stopped;
+    const error err = err_.finish(to(stream_kind::err));
+    if (stopped != error::ok) return stopped;
     if (framing != error::ok) return framing;
     return out != error::ok ? out : err;
   }
@@ -3108,13 +3632,82 @@ class docker_line_splitter {
 #include <string>
 #include <string_view>
 
+// ---- begin sandlog/detail/saturating.hpp ----
+// sandlog: integer arithmetic that stops at its limit instead of wrapping —
+// decimal accumulation with an overflow flag, signed magnitudes, saturating
+// sums. Every parser that reads a number of unbounded length uses these, so
+// an overlong number is a clear error (or a clamped value), never UB.
+#ifndef SANDLOG_DETAIL_SATURATING_HPP
+#define SANDLOG_DETAIL_SATURATING_HPP
+
+#include <cstdint>
+#include <limits>
+
+
+namespace sandlog {
+namespace detail {
+
+// 2^63: the magnitude of INT64_MIN, one more than INT64_MAX.
+inline constexpr std::uint64_t int64_magnitude_limit =
+    static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) + 1u;
+
+// Applies a sign to a magnitude already known to be at most 2^63 (negative)
+// or 2^63 - 1 (positive), without an implementation-defined conversion.
+constexpr std::int64_t apply_sign(std::uint64_t magnitude, bool negative) noexcept {
+  if (!negative) return static_cast<std::int64_t>(magnitude);
+  if (magnitude == int64_magnitude_limit) return std::numeric_limits<std::int64_t>::min();
+  return -static_cast<std::int64_t>(magnitude);
+}
+
+// The value of a run of decimal digits, read one digit at a time, that never
+// passes `limit`: once another digit would take it past, `overflow` is set
+// and the value stays where it was (the caller keeps reading, to check the
+// syntax of the rest, and reports out_of_range or clamps).
+struct decimal_accumulator {
+  std::uint64_t limit;
+  std::uint64_t value = 0;
+  bool overflow = false;
+
+  constexpr explicit decimal_accumulator(std::uint64_t max) noexcept : limit(max) {}
+
+  // Appends digit d (0..9): value * 10 + d, unless that exceeds limit.
+  constexpr void push(unsigned d) noexcept {
+    // value * 10 + d <= limit, written so that nothing wraps.
+    if (overflow || value > (limit - d) / 10u) {
+      overflow = true;
+    } else {
+      value = value * 10u + d;
+    }
+  }
+};
+
+// a + b for b >= 0, clamped at INT64_MAX.
+constexpr std::int64_t saturating_add(std::int64_t a, std::int64_t b) noexcept {
+  return a > std::numeric_limits<std::int64_t>::max() - b ? std::numeric_limits<std::int64_t>::max()
+                                                          : a + b;
+}
+
+}  // namespace detail
+}  // namespace sandlog
+
+#endif  // SANDLOG_DETAIL_SATURATING_HPP
+// ---- end sandlog/detail/saturating.hpp ----
 
 namespace sandlog {
 
-enum class lifecycle : std::uint8_t { created, running, paused, resumed, killed, stopped, error };
+enum class lifecycle : std::uint8_t {
+  created,
+  running,
+  paused,
+  resumed,
+  killed,
+  stopped,
+  error,
+  count_  // not a state: the number of values above
+};
 
 // The number of lifecycle values (for tables indexed by state).
-inline constexpr std::size_t lifecycle_count = 7;
+inline constexpr std::size_t lifecycle_count = static_cast<std::size_t>(lifecycle::count_);
 
 // The event name a log line carries, "sandbox.lifecycle.<state>"; parses back
 // with parse_lifecycle. Allocates nothing; the view is a string literal.
@@ -3127,6 +3720,7 @@ constexpr std::string_view to_string(lifecycle s) noexcept {
     case lifecycle::killed: return "sandbox.lifecycle.killed";
     case lifecycle::stopped: return "sandbox.lifecycle.stopped";
     case lifecycle::error: return "sandbox.lifecycle.error";
+    case lifecycle::count_: break;
   }
   return "sandbox.lifecycle.unknown";
 }
@@ -3168,7 +3762,8 @@ constexpr bool is_legal_transition(lifecycle from, lifecycle to) noexcept {
     }
     case lifecycle::error: return to == lifecycle::killed || to == lifecycle::stopped;
     case lifecycle::killed:
-    case lifecycle::stopped: return false;
+    case lifecycle::stopped:
+    case lifecycle::count_: return false;
   }
   return false;
 }
@@ -3178,13 +3773,6 @@ constexpr bool is_terminal(lifecycle s) noexcept {
   return s == lifecycle::killed || s == lifecycle::stopped;
 }
 
-// One element of a log page: when, and the line as the server sent it. The
-// view lives as long as whatever produced the entry says (see json.hpp).
-struct log_entry {
-  timestamp time;
-  std::string_view line;
-};
-
 // What went wrong with one event. The tracker keeps going after each.
 enum class anomaly_kind : std::uint8_t {
   illegal_transition,  // the state machine does not allow it; followed anyway
@@ -3193,8 +3781,9 @@ enum class anomaly_kind : std::uint8_t {
   duplicate,           // the state the sandbox is already in; ignored
   after_end,           // after killed or stopped; ignored
   unknown_event,       // not a lifecycle event name; ignored
+  count_               // not an anomaly: the number of values above
 };
-inline constexpr std::size_t anomaly_kind_count = 6;
+inline constexpr std::size_t anomaly_kind_count = static_cast<std::size_t>(anomaly_kind::count_);
 
 // A short description of `k`. A string literal.
 constexpr std::string_view to_string(anomaly_kind k) noexcept {
@@ -3205,6 +3794,7 @@ constexpr std::string_view to_string(anomaly_kind k) noexcept {
     case anomaly_kind::duplicate: return "duplicate event";
     case anomaly_kind::after_end: return "event after the end";
     case anomaly_kind::unknown_event: return "unknown event";
+    case anomaly_kind::count_: break;
   }
   return "unknown anomaly";
 }
@@ -3230,10 +3820,6 @@ constexpr nanoseconds_t nanos_between(const timestamp& a, const timestamp& b) no
   const std::int64_t dn = static_cast<std::int64_t>(b.nanos) - static_cast<std::int64_t>(a.nanos);
   if (ds > max_nanos / 1000000000 - 1) return max_nanos;
   return ds * 1000000000 + dn;
-}
-
-constexpr nanoseconds_t saturating_add(nanoseconds_t a, nanoseconds_t b) noexcept {
-  return a > max_nanos - b ? max_nanos : a + b;
 }
 
 // Appends to a caller's fixed buffer, counting what would not fit, like
@@ -3297,8 +3883,14 @@ class lifecycle_tracker {
  public:
   static constexpr std::size_t max_stored_anomalies = 32;
 
-  // Applies one event. Never fails: whatever is wrong becomes an anomaly.
+  // Applies one event. Never fails: whatever is wrong becomes an anomaly
+  // (a value that is no state, such as lifecycle::count_, an unknown_event).
   void apply(const timestamp& time, lifecycle event) noexcept {
+    if (SANDLOG_UNLIKELY(index_of(event) >= lifecycle_count)) {
+      const std::size_t index = events_++;
+      const lifecycle s = state_ ? *state_ : lifecycle::created;
+      return record(anomaly_kind::unknown_event, index, time, s, s);
+    }
     const std::size_t index = events_++;
     if (!state_) {
       if (event != lifecycle::created) record(anomaly_kind::missing_created, index, time, event, event);
@@ -3735,10 +4327,16 @@ class tail_buffer {
   // Whether line i was cut to max_bytes.
   bool truncated(std::size_t i) const noexcept { return slots_[(first_ + i) % lines_cap_].cut; }
 
-  // Calls f(std::string_view) for each line, oldest first.
+  // Calls f(std::string_view) for each line, oldest first. f may return
+  // void or an error: one other than error::ok stops the walk and is
+  // returned; else error::ok.
   template <class F>
-  void for_each(F&& f) const {
-    for (std::size_t i = 0; i < count_; ++i) f((*this)[i]);
+  error for_each(F&& f) const {
+    for (std::size_t i = 0; i < count_; ++i) {
+      const error e = detail::call_sink(f, (*this)[i]);
+      if (e != error::ok) return e;
+    }
+    return error::ok;
   }
 
   // Bytes of text held (without the gap at the end of the ring).
@@ -4092,6 +4690,7 @@ class resume_cursor {
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -4134,11 +4733,14 @@ class sse_decoder {
   // Decodes `chunk` and calls sink(const sse_event&) for each event it
   // completes. Returns error::event_too_long when an event was dropped during
   // this call (the events around it are still delivered), else error::ok.
+  // The sink may return void or an error: one other than error::ok stops
+  // decoding, and feed() returns it, now and until finish() or reset().
   template <class Sink>
   error feed(std::string_view chunk, Sink&& sink) {
     too_long_in_call_ = false;
     if (SANDLOG_UNLIKELY(bom_state_ != bom_done)) chunk = skip_bom(chunk, sink);
-    lines_.feed(chunk, [&](const line& l) { on_line(l, sink); });
+    const error e = lines_.feed(chunk, [&](const line& l) { return on_line(l, sink); });
+    if (e != error::ok) return e;
     return too_long_in_call_ ? error::event_too_long : error::ok;
   }
 
@@ -4195,7 +4797,7 @@ class sse_decoder {
         // Not a BOM after all: the bytes matched so far are text.
         const std::string_view held(bom, bom_state_);
         bom_state_ = bom_done;
-        lines_.feed(held, [&](const line& l) { on_line(l, sink); });
+        lines_.feed(held, [&](const line& l) { return on_line(l, sink); });
         return chunk;
       }
       ++bom_state_;
@@ -4205,19 +4807,16 @@ class sse_decoder {
   }
 
   template <class Sink>
-  void on_line(const line& l, Sink& sink) {
+  error on_line(const line& l, Sink& sink) {
     const std::string_view text = l.text;
-    if (text.empty()) {
-      dispatch(sink);
-      return;
-    }
+    if (text.empty()) return dispatch(sink);
     if (SANDLOG_UNLIKELY(l.is_truncated())) {
       drop_event();
-      return;
+      return error::ok;
     }
     if (text.front() == ':') {
       ++stats_.comments;
-      return;
+      return error::ok;
     }
     const std::size_t colon = text.find(':');
     std::string_view name = text;
@@ -4228,6 +4827,7 @@ class sse_decoder {
       if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
     }
     field(name, value);
+    return error::ok;
   }
 
   void field(std::string_view name, std::string_view value) {
@@ -4257,14 +4857,13 @@ class sse_decoder {
 
   void set_retry(std::string_view value) noexcept {
     if (value.empty()) return;
-    std::uint64_t ms = 0;
+    detail::decimal_accumulator ms(std::numeric_limits<std::uint64_t>::max());
     for (const char c : value) {
-      const auto d = static_cast<unsigned char>(c - '0');
-      if (d > 9) return;
-      if (ms > (UINT64_MAX - d) / 10) return;  // does not fit: ignored like any bad value
-      ms = ms * 10 + d;
+      if (!detail::is_digit(c)) return;
+      ms.push(detail::digit_value(c));
+      if (ms.overflow) return;  // does not fit: ignored like any bad value
     }
-    retry_ = ms;
+    retry_ = ms.value;
   }
 
   void drop_event() noexcept {
@@ -4277,22 +4876,23 @@ class sse_decoder {
   }
 
   template <class Sink>
-  void dispatch(Sink& sink) {
+  error dispatch(Sink& sink) {
     if (last_id_.size() != id_.size() || last_id_ != id_) last_id_.assign(id_);
     if (dropping_ || data_.empty()) {
       dropping_ = false;
       data_.clear();
       type_.clear();
-      return;
+      return error::ok;
     }
     sse_event ev;
     ev.type = type_.empty() ? std::string_view("message") : std::string_view(type_);
     ev.data = std::string_view(data_.data(), data_.size() - 1);  // without the last "\n"
     ev.id = last_id_;
     ++stats_.events;
-    sink(static_cast<const sse_event&>(ev));
+    const error e = detail::call_sink(sink, static_cast<const sse_event&>(ev));
     data_.clear();
     type_.clear();
+    return e;
   }
 
   sse_options options_;
@@ -4317,8 +4917,9 @@ class sse_decoder {
 // timestamp — shared by logfmt and JSON fields.
 //
 // Every conversion reads the whole text (a trailing byte is an error), never
-// allocates, never throws, and returns a value_result: the value and an error.
-// Floating point lives in logfmt.hpp, because it needs fast_float.
+// allocates, never throws, and returns a value_result (error.hpp): the value
+// and an error. Floating point lives in logfmt.hpp, because it needs
+// fast_float; parse_timestamp_value in timestamp.hpp, which this includes.
 #ifndef SANDLOG_VALUE_HPP
 #define SANDLOG_VALUE_HPP
 
@@ -4330,45 +4931,13 @@ class sse_decoder {
 
 namespace sandlog {
 
-// A converted value and what went wrong. On failure `value` holds T{} unless
-// the function says otherwise (a number out of range keeps its sign, say).
-template <class T>
-struct value_result {
-  T value{};
-  error ec = error::ok;
-  constexpr explicit operator bool() const noexcept { return ec == error::ok; }
-};
-
 namespace detail {
-
-constexpr bool is_ascii_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-constexpr unsigned digit_value(char c) noexcept {
-  return static_cast<unsigned>(static_cast<unsigned char>(c)) - unsigned{'0'};
-}
-
-// 2^63: the magnitude of INT64_MIN, one more than INT64_MAX.
-inline constexpr std::uint64_t int64_magnitude_limit =
-    static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) + 1u;
-
-// Applies a sign to a magnitude already known to be at most 2^63 (negative)
-// or 2^63 - 1 (positive), without an implementation-defined conversion.
-constexpr std::int64_t apply_sign(std::uint64_t magnitude, bool negative) noexcept {
-  if (!negative) return static_cast<std::int64_t>(magnitude);
-  if (magnitude == int64_magnitude_limit) return std::numeric_limits<std::int64_t>::min();
-  return -static_cast<std::int64_t>(magnitude);
-}
 
 // One Go duration unit: `coefficient * 10^exponent` nanoseconds.
 struct duration_unit {
   std::uint64_t coefficient;
   int exponent;
 };
-
-constexpr std::uint64_t pow10_u64(int n) noexcept {
-  std::uint64_t r = 1;
-  for (int i = 0; i < n; ++i) r *= 10;
-  return r;
-}
 
 // The units Go's time.ParseDuration knows; {0, 0} for anything else.
 constexpr duration_unit find_duration_unit(std::string_view u) noexcept {
@@ -4393,26 +4962,18 @@ constexpr value_result<std::int64_t> parse_int64(std::string_view text) noexcept
   bool negative = false;
   if (p != end && (*p == '-' || *p == '+')) negative = *p++ == '-';
   if (p == end) return {0, error::bad_number};
-  const std::uint64_t limit = negative ? detail::int64_magnitude_limit
-                                       : detail::int64_magnitude_limit - 1u;
-  std::uint64_t magnitude = 0;
-  bool overflow = false;
+  detail::decimal_accumulator magnitude(negative ? detail::int64_magnitude_limit
+                                                : detail::int64_magnitude_limit - 1u);
   for (; p != end; ++p) {
-    if (!detail::is_ascii_digit(*p)) return {0, error::bad_number};
-    const unsigned d = detail::digit_value(*p);
-    // magnitude * 10 + d <= limit, written so that nothing wraps.
-    if (overflow || magnitude > (limit - d) / 10u) {
-      overflow = true;
-    } else {
-      magnitude = magnitude * 10u + d;
-    }
+    if (!detail::is_digit(*p)) return {0, error::bad_number};
+    magnitude.push(detail::digit_value(*p));
   }
-  if (overflow) {
+  if (magnitude.overflow) {
     return {negative ? std::numeric_limits<std::int64_t>::min()
                      : std::numeric_limits<std::int64_t>::max(),
             error::out_of_range};
   }
-  return {detail::apply_sign(magnitude, negative), error::ok};
+  return {detail::apply_sign(magnitude.value, negative), error::ok};
 }
 
 // Parses the whole of `text` as a boolean, with the spellings of Go's
@@ -4452,24 +5013,16 @@ constexpr value_result<std::int64_t> parse_duration(std::string_view text) noexc
   std::uint64_t total = 0;
   bool overflow = false;
   while (p != end) {
-    std::uint64_t whole = 0;
-    bool whole_overflow = false;
+    detail::decimal_accumulator whole(detail::int64_magnitude_limit);
     const char* const whole_start = p;
-    for (; p != end && detail::is_ascii_digit(*p); ++p) {
-      const unsigned d = detail::digit_value(*p);
-      if (whole_overflow || whole > (detail::int64_magnitude_limit - d) / 10u) {
-        whole_overflow = true;
-      } else {
-        whole = whole * 10u + d;
-      }
-    }
+    for (; p != end && detail::is_digit(*p); ++p) whole.push(detail::digit_value(*p));
     bool has_digits = p != whole_start;
     std::uint64_t fraction = 0;
     int fraction_digits = 0;
     if (p != end && *p == '.') {
       ++p;
       const char* const fraction_start = p;
-      for (; p != end && detail::is_ascii_digit(*p); ++p) {
+      for (; p != end && detail::is_digit(*p); ++p) {
         if (fraction_digits < max_fraction_digits) {
           fraction = fraction * 10u + detail::digit_value(*p);
           ++fraction_digits;
@@ -4479,14 +5032,14 @@ constexpr value_result<std::int64_t> parse_duration(std::string_view text) noexc
     }
     if (!has_digits) return {0, error::bad_duration};
     const char* const unit_start = p;
-    while (p != end && *p != '.' && !detail::is_ascii_digit(*p)) ++p;
+    while (p != end && *p != '.' && !detail::is_digit(*p)) ++p;
     const detail::duration_unit unit =
         detail::find_duration_unit(std::string_view(unit_start, static_cast<std::size_t>(p - unit_start)));
     if (unit.coefficient == 0) return {0, error::bad_duration};
     if (overflow) continue;  // keep checking the syntax of the rest
 
     const std::uint64_t unit_ns = unit.coefficient * detail::pow10_u64(unit.exponent);
-    if (whole_overflow || whole > limit / unit_ns) {
+    if (whole.overflow || whole.value > limit / unit_ns) {
       overflow = true;
       continue;
     }
@@ -4498,7 +5051,7 @@ constexpr value_result<std::int64_t> parse_duration(std::string_view text) noexc
         kept <= unit.exponent ? unit.coefficient * f * detail::pow10_u64(unit.exponent - kept)
                               : unit.coefficient * f / detail::pow10_u64(kept - unit.exponent);
     // At most 2^63 plus less than one unit: no wrap, and total stays <= limit.
-    const std::uint64_t term = whole * unit_ns + fraction_ns;
+    const std::uint64_t term = whole.value * unit_ns + fraction_ns;
     if (term > limit - total) {
       overflow = true;
       continue;
@@ -4511,19 +5064,6 @@ constexpr value_result<std::int64_t> parse_duration(std::string_view text) noexc
             error::out_of_range};
   }
   return {detail::apply_sign(total, negative), error::ok};
-}
-
-// Parses the whole of `text` as a timestamp with sandlog's parser
-// (parse_timestamp) and `options`. Its errors pass through; bytes left after
-// a complete timestamp are error::trailing_bytes. Allocates nothing.
-inline value_result<timestamp> parse_timestamp_value(std::string_view text,
-                                                     timestamp_options options = {}) noexcept {
-  timestamp t{};
-  const char* const end = text.data() + text.size();
-  const parse_result r = parse_timestamp(text.data(), end, t, options);
-  if (!r) return {timestamp{}, r.ec};
-  if (r.ptr != end) return {timestamp{}, error::trailing_bytes};
-  return {t, error::ok};
 }
 
 }  // namespace sandlog
