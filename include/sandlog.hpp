@@ -1,6 +1,7 @@
 // sandlog: the umbrella header. Includes every part that needs no third-party
-// library. json.hpp (simdjson), logfmt.hpp and predicate.hpp (fast_float) are
-// included separately by the programs that link those libraries.
+// library. json.hpp and json_reader.hpp (simdjson), logfmt.hpp and
+// predicate.hpp (fast_float) are included separately by the programs that
+// link those libraries.
 #ifndef SANDLOG_HPP
 #define SANDLOG_HPP
 
@@ -14,6 +15,7 @@
 #include "sandlog/lifecycle.hpp"
 #include "sandlog/pagination.hpp"
 #include "sandlog/follow.hpp"
+#include "sandlog/reader.hpp"
 #include "sandlog/sse.hpp"
 #include "sandlog/value.hpp"
 

@@ -6,8 +6,9 @@
 #endif
 // ---- begin sandlog.hpp ----
 // sandlog: the umbrella header. Includes every part that needs no third-party
-// library. json.hpp (simdjson), logfmt.hpp and predicate.hpp (fast_float) are
-// included separately by the programs that link those libraries.
+// library. json.hpp and json_reader.hpp (simdjson), logfmt.hpp and
+// predicate.hpp (fast_float) are included separately by the programs that
+// link those libraries.
 #ifndef SANDLOG_HPP
 #define SANDLOG_HPP
 
@@ -21,6 +22,8 @@
 //   SANDLOG_LIKELY(x), SANDLOG_UNLIKELY(x)        branch hints
 //   SANDLOG_FORCE_INLINE                          inline, and always inlined where
 //                                                 the compiler allows (hot paths)
+//   SANDLOG_INLINE_LAMBDA                         the same for a lambda's call
+//                                                 operator (after its parameters)
 //   SANDLOG_HAS_SSE2, SANDLOG_HAS_AVX2            SIMD the build targets
 //   SANDLOG_LINE_DISPATCH, SANDLOG_TARGET_AVX2,   the splitter's run-time choice
 //   SANDLOG_TARGET_AVX512                         of kernel (below)
@@ -58,10 +61,12 @@
 #define SANDLOG_LIKELY(x) __builtin_expect(!!(x), 1)
 #define SANDLOG_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define SANDLOG_FORCE_INLINE inline __attribute__((always_inline))
+#define SANDLOG_INLINE_LAMBDA __attribute__((always_inline))
 #else
 #define SANDLOG_LIKELY(x) (x)
 #define SANDLOG_UNLIKELY(x) (x)
 #define SANDLOG_FORCE_INLINE inline
+#define SANDLOG_INLINE_LAMBDA
 #endif
 
 // SIMD paths are picked at compile time. Define SANDLOG_NO_SIMD to force the
@@ -4668,6 +4673,862 @@ class resume_cursor {
 
 #endif  // SANDLOG_FOLLOW_HPP
 // ---- end sandlog/follow.hpp ----
+// ---- begin sandlog/reader.hpp ----
+// sandlog: a whole log stream in, records out.
+//
+// record_reader is what a client of a log API needs between the bytes it
+// receives (`kubectl logs`, a CRI or Docker json-file log, the seeds'
+// stream_logs) and the records it wants: it splits lines, detects the
+// envelope, decodes it, joins partial fragments with their first fragment's
+// time, applies the since/until window and the stream filter, keeps a tail,
+// and reports every bad line with its number and an excerpt. Its state
+// carries over from one input to the next, so a message cut between two files
+// of a rotated set comes out whole.
+//
+// Detection never decides on too little: the first complete non-empty lines
+// (reader_options::detect_lines) are held and each votes for the formats it
+// parses as; the most specific format that at least half of them parse as
+// wins. A cut first line, a garbage line, blank lines or a file that starts
+// mid-line do not turn a CRI stream into raw; a line that then fails in the
+// decided format is reported and skipped, and the format stays.
+//
+// Docker json-file lines need simdjson: basic_record_reader takes the JSON
+// line decoder as a parameter. record_reader has none and reports such lines
+// as error::unsupported_format; json_reader.hpp defines json_record_reader.
+#ifndef SANDLOG_READER_HPP
+#define SANDLOG_READER_HPP
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+
+namespace sandlog {
+
+// One record as the reader delivers it: the decoded envelope, plus what a
+// renderer or an error report needs. Views live until the sink returns (push
+// style) or until the next call (pull style).
+struct read_record : log_record {
+  // The timestamp as written in the line, for printing it unchanged; empty
+  // for docker_json, for untimed records and when keep_time_text is off.
+  std::string_view time_text{};
+  // The 1-based number, within the current input, of the line the record
+  // starts on (its first fragment's line for a joined message).
+  std::uint64_t line = 0;
+  // line::continued: a piece of a message longer than max_line, more follows;
+  // line::truncated; line::unterminated: the stream ended before the message
+  // did (a last line without its newline, or a partial without its final).
+  std::uint8_t flags = 0;
+};
+
+// One line that did not decode.
+struct read_error {
+  std::uint64_t line = 0;      // 1-based within the current input
+  std::size_t column = 0;      // 0-based byte offset where it went wrong
+  error ec = error::ok;
+  log_format format = log_format::raw;  // the format it failed in
+  std::string_view field{};    // the JSON member at fault, else empty
+  std::string_view excerpt{};  // the line's first bytes, raw (at most excerpt_bytes)
+};
+
+inline constexpr std::size_t excerpt_bytes = 64;
+
+struct reader_options {
+  std::optional<log_format> format;  // nullopt: detected from the first lines
+  bool join_partials = true;         // CRI P/F and Docker partials into whole messages
+  time_window window{};              // since (inclusive) / until (exclusive)
+  std::optional<stream_kind> stream; // keep only this stream
+  // Keep only the last `tail` records that pass the filters, in at most
+  // tail_bytes bytes; they are delivered by finish() or release_tail().
+  // Memory grows with what is held, not with `tail`.
+  std::optional<std::uint64_t> tail;
+  std::size_t tail_bytes = std::size_t{64} << 20;
+  // Lines (and joined messages) longer than this come out in pieces flagged
+  // line::continued.
+  std::size_t max_line = std::size_t{16} << 20;
+  std::size_t detect_lines = 4;                  // non-empty lines detection waits for
+  std::size_t detect_bytes = std::size_t{1} << 20;  // or this many bytes held, whichever first
+  bool keep_time_text = true;  // fill read_record::time_text (costs a short scan per line)
+  timestamp_options time{};
+};
+
+// What the reader has seen since construction or reset().
+struct reader_stats {
+  log_format format = log_format::raw;  // the decided (or given) format
+  bool decided = false;                 // false while detection still waits for lines
+  bool detected = false;                // the format came from detection
+  // How many of the lines detection looked at parse as each format.
+  std::array<std::uint32_t, 5> votes{};
+  std::uint32_t voters = 0;
+  std::uint64_t bytes = 0;
+  std::uint64_t lines = 0;        // lines ended (not counting the pieces of overlong ones)
+  std::uint64_t blank_lines = 0;  // empty lines skipped (formats other than raw)
+  std::uint64_t records = 0;      // delivered to the sink
+  std::array<std::uint64_t, 3> by_stream{};  // delivered, by stream_kind
+  std::uint64_t no_stream = 0;    // records without a stream, dropped by the stream filter
+  std::uint64_t other_stream = 0; // records of the other stream, dropped by the filter
+  std::uint64_t before = 0;       // records before `since`
+  std::uint64_t after = 0;        // records at or after `until`
+  std::uint64_t untimed_dropped = 0;  // untimed records dropped (window.keep_untimed off)
+  std::uint64_t rejected = 0;     // records the record filter refused
+  std::uint64_t tail_short = 0;   // records the tail could not hold within tail_bytes
+  std::array<std::uint64_t, static_cast<std::size_t>(error::count_)> malformed{};
+  std::uint64_t malformed_total() const noexcept {
+    std::uint64_t n = 0;
+    for (std::uint64_t m : malformed) n += m;
+    return n;
+  }
+};
+
+// The JSON line decoder a reader without one uses: every docker_json line is
+// error::unsupported_format.
+struct no_json_lines {
+  error decode(std::string_view, log_record&, std::string_view& field) noexcept {
+    field = {};
+    return error::unsupported_format;
+  }
+};
+
+// What pull-style next() produced.
+enum class pulled : std::uint8_t { none, record, error };
+
+namespace detail {
+
+// The last records that passed the filters, owned: an append-only arena of
+// bytes and one of slots, each compacted when its dead front outweighs what
+// is live. So memory follows what is held (at most about twice), a push
+// costs amortized O(its bytes), and nothing allocates once warm. Each record
+// counts its text plus its slot against the byte bound, so a tail of many
+// empty records is bounded too.
+class record_tail {
+ public:
+  record_tail(std::uint64_t max_records, std::size_t max_bytes) noexcept
+      : max_records_(max_records), max_bytes_(max_bytes) {}
+
+  // Keeps r as the newest record, dropping the oldest as needed. Returns
+  // false when r alone exceeds the byte bound (it is then not kept).
+  bool push(const read_record& r) {
+    if (max_records_ == 0) return true;
+    const std::size_t need = cost(r.message.size(), r.time_text.size());
+    if (need > max_bytes_) return false;
+    while (live() != 0 && (live() >= max_records_ || held_bytes_ + need > max_bytes_)) pop();
+    compact();
+    slot s;
+    s.time = r.time;
+    s.line = r.line;
+    s.at = bytes_.size();
+    s.message_size = static_cast<std::uint32_t>(r.message.size());
+    s.time_size = static_cast<std::uint8_t>(r.time_text.size());
+    s.stream = r.stream;
+    s.has_time = r.has_time;
+    s.partial = r.partial;
+    s.flags = r.flags;
+    bytes_.append(r.time_text.data(), s.time_size);
+    bytes_.append(r.message.data(), r.message.size());
+    slots_.push_back(s);
+    held_bytes_ += need;
+    return true;
+  }
+  std::size_t size() const noexcept { return live(); }
+  // Calls f(const read_record&) for each record, oldest first, then forgets them.
+  template <class F>
+  void drain(F&& f) {
+    for (std::size_t i = first_; i < slots_.size(); ++i) f(view(slots_[i]));
+    clear();
+  }
+  void clear() noexcept {
+    slots_.clear();
+    bytes_.clear();
+    first_ = 0;
+    held_bytes_ = 0;
+  }
+
+ private:
+  struct slot {
+    timestamp time;
+    std::uint64_t line;
+    std::size_t at;  // time text, then message, in bytes_
+    std::uint32_t message_size;
+    std::uint8_t time_size;
+    stream_kind stream;
+    bool has_time, partial;
+    std::uint8_t flags;
+  };
+  static std::size_t cost(std::size_t message, std::size_t time) noexcept {
+    return message + time + sizeof(slot);
+  }
+  std::size_t live() const noexcept { return slots_.size() - first_; }
+  read_record view(const slot& s) const noexcept {
+    read_record r;
+    r.time = s.time;
+    r.has_time = s.has_time;
+    r.stream = s.stream;
+    r.partial = s.partial;
+    r.line = s.line;
+    r.flags = s.flags;
+    const char* p = bytes_.data() + s.at;
+    r.time_text = {p, s.time_size};
+    r.message = {p + s.time_size, s.message_size};
+    return r;
+  }
+  void pop() noexcept {
+    const slot& s = slots_[first_++];
+    held_bytes_ -= cost(s.message_size, s.time_size);
+  }
+  void compact() {
+    if (first_ == 0 || first_ < live()) return;
+    const std::size_t from = first_ < slots_.size() ? slots_[first_].at : bytes_.size();
+    bytes_.erase(0, from);
+    slots_.erase(slots_.begin(), slots_.begin() + static_cast<std::ptrdiff_t>(first_));
+    for (slot& s : slots_) s.at -= from;
+    first_ = 0;
+  }
+
+  std::uint64_t max_records_;
+  std::size_t max_bytes_;
+  std::string bytes_;
+  std::vector<slot> slots_;
+  std::size_t first_ = 0;
+  std::size_t held_bytes_ = 0;
+};
+
+// A copy of a timestamp's text that outlives its line (RFC 3339 needs at
+// most max_timestamp_chars; anything longer is not a timestamp we wrote).
+struct time_text_copy {
+  std::array<char, 40> bytes{};
+  std::uint8_t size = 0;
+  void assign(std::string_view t) noexcept {
+    size = static_cast<std::uint8_t>(t.size() < bytes.size() ? t.size() : bytes.size());
+    if (size != 0) std::memcpy(bytes.data(), t.data(), size);
+  }
+  std::string_view view() const noexcept { return {bytes.data(), size}; }
+};
+
+}  // namespace detail
+
+template <class JsonLines = no_json_lines>
+class basic_record_reader {
+ public:
+  // A predicate on decoded records, applied after the window and the stream
+  // filter and before the tail (the command's --where). Null: keep all.
+  using record_filter = bool (*)(void* context, const log_record&);
+
+  explicit basic_record_reader(reader_options options = {}, JsonLines json = JsonLines())
+      : options_(std::move(options)),
+        json_(std::move(json)),
+        splitter_(line_opts(options_)),
+        joiner_(joiner_options{options_.max_line, overflow::split}),
+        parser_(log_format::raw, options_.time) {
+    if (options_.tail) tail_.emplace(*options_.tail, options_.tail_bytes);
+    start_format();
+    refresh();
+  }
+
+  void set_filter(record_filter f, void* context) noexcept {
+    filter_ = f;
+    filter_context_ = context;
+    refresh();
+  }
+
+  // ---- push style ----
+  // Decodes `chunk` and calls sink(const read_record&) for each record it
+  // completes and, when the sink also takes `const read_error&`, for each
+  // bad line, in input order. A sink that returns `error` stops the reader
+  // with anything but error::ok; feed then returns that error (and so does
+  // every later call until reset()). Any split of the input into chunks
+  // gives the same calls. Allocates only to grow its buffers.
+  template <class Sink>
+  error feed(std::string_view chunk, Sink&& sink) {
+    stats_.bytes += chunk.size();
+    if (SANDLOG_UNLIKELY(stop_ != error::ok)) return stop_;
+    // The line loop is the splitter's, with this sink inlined into it: the
+    // common line then costs no call.
+    splitter_.feed(chunk, [&](const line& l) SANDLOG_INLINE_LAMBDA { on_line(l, sink); });
+    return stop_;
+  }
+
+  // Ends one input of a stream that goes on (a file of a rotated set): its
+  // unterminated last line is a record of its own, flagged unterminated,
+  // never glued to the next input's first bytes. Partial messages stay open
+  // for the next input to finish; line numbers start again from 1.
+  template <class Sink>
+  error end_input(Sink&& sink) {
+    if (stop_ == error::ok) splitter_.finish([&](const line& l) { on_line(l, sink); });
+    // The input's lines keep their numbers: detection decides on them now.
+    if (stop_ == error::ok && !stats_.decided && !held_lines_.empty()) decide(sink);
+    lines_before_ += line_no_;
+    line_no_ = 0;
+    in_piece_ = skip_piece_ = false;
+    refresh();
+    return stop_;
+  }
+
+  // Decides the format now with the lines held, if detection still waits
+  // (a follower whose input has nothing more to read right now calls this,
+  // so records are not held back for lines that may never come).
+  template <class Sink>
+  error flush(Sink&& sink) {
+    if (!stats_.decided && stop_ == error::ok && !held_lines_.empty()) decide(sink);
+    return stop_;
+  }
+
+  // Ends the stream: end_input(), then end_messages(), then what the tail
+  // kept. The format stays decided; reset() starts over.
+  template <class Sink>
+  error finish(Sink&& sink) {
+    end_input(sink);
+    if (stop_ == error::ok && !stats_.decided) decide(sink);
+    end_messages(sink);
+    release_tail(sink);
+    return stop_;
+  }
+
+  // Delivers every message still waiting for its final fragment, flagged
+  // unterminated (the next input is not their continuation).
+  template <class Sink>
+  error end_messages(Sink&& sink) {
+    if (stop_ == error::ok && options_.join_partials) {
+      current_ = nullptr;
+      joiner_.finish([&](const joined_record& j) { joined(j, sink); });
+      open_ = {};
+      any_open_ = false;
+    }
+    return stop_;
+  }
+
+  // The next input may be written in another format: detect it again
+  // (unless reader_options::format gave it). Call after end_input().
+  void redetect() noexcept {
+    if (options_.format) return;
+    stats_.decided = stats_.detected = false;
+    stats_.votes = {};
+    stats_.voters = 0;
+    in_held_piece_ = false;
+    refresh();
+  }
+
+  // Takes a record decoded elsewhere (an entry of a JSON page, a frame of an
+  // API body) through the same joining, filters and tail as a decoded line.
+  // Its line number is the next one; `time_text` may be empty.
+  template <class Sink>
+  error add(const log_record& rec, std::string_view time_text, Sink&& sink) {
+    if (stop_ != error::ok) return stop_;
+    read_record r;
+    static_cast<log_record&>(r) = rec;
+    r.time_text = time_text;
+    r.line = ++line_no_;
+    if (r.message.size() > options_.max_line && !any_open_) {
+      current_ = &r;  // too long to pass straight on: the joiner cuts it
+      joiner_.add(r, [&](const joined_record& j) { joined(j, sink); });
+      return stop_;
+    }
+    take(r, sink);
+    return stop_;
+  }
+
+  // Delivers what the tail holds and lets later records go straight to the
+  // sink (for a follower: the last N records, then everything new).
+  template <class Sink>
+  error release_tail(Sink&& sink) {
+    if (!tail_) return stop_;
+    detail::record_tail held = std::move(*tail_);
+    tail_.reset();
+    refresh();
+    held.drain([&](const read_record& r) {
+      if (stop_ == error::ok) deliver(r, sink);
+    });
+    return stop_;
+  }
+
+  // ---- pull style ----
+  // Hands `chunk` to next(); it must stay valid until next() returns
+  // pulled::none. Call only once next() has returned pulled::none.
+  void push(std::string_view chunk) noexcept {
+    stats_.bytes += chunk.size();
+    splitter_.push(chunk);
+  }
+  // Marks the end of the stream: next() then also yields what finish() would.
+  void push_end() noexcept {
+    splitter_.push_end();
+    pull_end_ = true;
+  }
+  // Stores the next record (or error) and says which it was; pulled::none
+  // when the pushed chunk is used up. Views live until the next call.
+  pulled next(read_record& rec, read_error& err) {
+    for (;;) {
+      if (queue_.pop(rec, err, last_pulled_)) return last_pulled_;
+      if (stop_ != error::ok) return pulled::none;
+      line l;
+      if (splitter_.next(l)) {
+        queue_sink qs{&queue_};
+        on_line(l, qs);
+        continue;
+      }
+      if (!pull_end_) return pulled::none;
+      pull_end_ = false;
+      queue_sink qs{&queue_};
+      finish(qs);
+      if (queue_.empty()) return pulled::none;
+    }
+  }
+  // next() without errors (they are still counted in stats()).
+  bool next(read_record& rec) {
+    read_error ignored;
+    pulled p;
+    while ((p = next(rec, ignored)) == pulled::error) {
+    }
+    return p == pulled::record;
+  }
+
+  // ---- state ----
+  const reader_stats& stats() const noexcept {
+    // Two counters are kept out of the line loop and added up here.
+    stats_.lines = lines_before_ + line_no_;
+    for (std::size_t i = 0; i < 3; ++i) stats_.by_stream[i] = delivered_[i];
+    stats_.records = delivered_[0] + delivered_[1] + delivered_[2];
+    return stats_;
+  }
+  const reader_options& options() const noexcept { return options_; }
+  // The format in use (raw until decided).
+  log_format format() const noexcept { return stats_.format; }
+  // error::ok, or what stopped the reader (a sink's error).
+  error stopped() const noexcept { return stop_; }
+  // Whether a message is waiting for its final fragment.
+  bool has_open_message() const noexcept { return any_open_; }
+  // Bytes held: the open line, open messages, lines waiting for detection,
+  // the tail.
+  std::size_t buffered() const noexcept {
+    return splitter_.buffered() + joiner_.buffered() + held_.size();
+  }
+
+  // Zeroes the counters of stats(), keeping the format and its votes (a
+  // caller that sums the counts of several inputs).
+  void reset_counts() noexcept {
+    reader_stats fresh;
+    fresh.format = stats_.format;
+    fresh.decided = stats_.decided;
+    fresh.detected = stats_.detected;
+    fresh.votes = stats_.votes;
+    fresh.voters = stats_.voters;
+    stats_ = fresh;
+    lines_before_ = line_no_ = 0;
+    delivered_ = {};
+  }
+
+  // Takes over the messages `other` has open, as if this reader had read
+  // what `other` did (for decoding line-aligned ranges of one file on
+  // several threads: each range continues the messages of the one before).
+  void continue_messages(const basic_record_reader& other) {
+    joiner_ = other.joiner_;
+    open_ = other.open_;
+    any_open_ = other.any_open_;
+    first_time_ = other.first_time_;
+    first_line_ = other.first_line_;
+  }
+
+  // Forgets everything (format decision, open line and messages, tail,
+  // counters, a stop); keeps the options and the memory.
+  void reset() {
+    splitter_.reset();
+    joiner_.reset();
+    open_ = {};
+    any_open_ = false;
+    held_.clear();
+    held_lines_.clear();
+    stats_ = {};
+    stop_ = error::ok;
+    line_no_ = 0;
+    in_piece_ = skip_piece_ = pull_end_ = in_held_piece_ = false;
+    lines_before_ = 0;
+    delivered_ = {};
+    queue_.clear();
+    if (options_.tail) tail_.emplace(*options_.tail, options_.tail_bytes);
+    start_format();
+    refresh();
+  }
+
+ private:
+  static line_options line_opts(const reader_options& o) noexcept {
+    line_options lo;
+    lo.max_line = o.max_line;
+    return lo;
+  }
+
+  void start_format() {
+    if (options_.format) {
+      use_format(*options_.format);
+      stats_.detected = false;
+    }
+  }
+  void use_format(log_format f) noexcept {
+    stats_.format = f;
+    stats_.decided = true;
+    parser_ = record_parser(f, options_.time);
+    refresh();
+  }
+  // hot_: a line may take the common path (format decided, no piece of an
+  // overlong line under way, not stopped); extra_: a record filter or a
+  // tail is set. One test each in the line loop instead of three.
+  void refresh() noexcept {
+    hot_ = stats_.decided && !in_piece_ && stop_ == error::ok;
+    extra_ = filter_ != nullptr || tail_.has_value();
+  }
+  std::uint32_t voters() const noexcept { return stats_.voters; }
+
+  // ---- detection ----
+  struct held_line {
+    std::size_t at, size;
+    std::uint8_t flags;
+  };
+
+  template <class Sink>
+  SANDLOG_FORCE_INLINE void on_line(const line& l, Sink& sink) {
+    if (SANDLOG_LIKELY(hot_)) return take_line(l.text, l.flags, sink);
+    if (stop_ != error::ok) return;
+    if (!stats_.decided) return hold(l, sink);
+    take_line(l.text, l.flags, sink);
+  }
+
+  template <class Sink>
+  void hold(const line& l, Sink& sink) {
+    held_lines_.push_back({held_.size(), l.text.size(), l.flags});
+    held_.append(l.text.data(), l.text.size());
+    // A line votes once: whole, or by its first piece (which holds its
+    // envelope) when it is longer than max_line.
+    if (!l.text.empty() && !in_held_piece_) vote(l.text);
+    in_held_piece_ = l.is_continued();
+    if (voters() >= options_.detect_lines || held_.size() >= options_.detect_bytes) decide(sink);
+  }
+
+  void vote(std::string_view text) noexcept {
+    const unsigned bits = detail::consistent_formats(text, options_.time);
+    for (unsigned f = 0; f < stats_.votes.size(); ++f)
+      if (bits & (1u << f)) ++stats_.votes[f];
+    ++stats_.voters;
+  }
+
+  // The most specific format that at least half of the voters parse as.
+  log_format chosen() const noexcept {
+    for (log_format f : {log_format::cri, log_format::docker_json, log_format::bracketed,
+                         log_format::timestamped}) {
+      const std::uint32_t v = stats_.votes[static_cast<std::size_t>(f)];
+      if (v != 0 && 2 * std::uint64_t{v} >= stats_.voters) return f;
+    }
+    return log_format::raw;
+  }
+
+  template <class Sink>
+  void decide(Sink& sink) {
+    use_format(chosen());
+    stats_.detected = true;
+    // Replay what was held, now that the format is known.
+    for (const held_line& h : held_lines_) {
+      if (stop_ != error::ok) break;
+      take_line({held_.data() + h.at, h.size}, h.flags, sink);
+    }
+    held_.clear();
+    held_lines_.clear();
+  }
+
+  // ---- one line ----
+  template <class Sink>
+  SANDLOG_FORCE_INLINE void take_line(std::string_view text, std::uint8_t flags, Sink& sink) {
+    if (SANDLOG_UNLIKELY(!hot_)) {
+      if (stop_ != error::ok) return;
+      if (in_piece_) return take_piece(text, flags, sink);
+    }
+    if (SANDLOG_UNLIKELY((flags & line::continued) != 0)) {
+      in_piece_ = true;
+      refresh();
+    }
+    ++line_no_;
+    read_record r;
+    const log_format f = stats_.format;
+    if (f == log_format::docker_json) {
+      if (SANDLOG_UNLIKELY(text.empty())) return blank();
+      std::string_view field;
+      const error e = json_.decode(text, r, field);
+      if (SANDLOG_UNLIKELY(e != error::ok)) return bad_line(text, 0, e, field, sink);
+    } else {
+      const parse_result res = parser_.parse(text, r);
+      if (SANDLOG_UNLIKELY(!res)) {
+        if (text.empty()) return blank();
+        return bad_line(text, static_cast<std::size_t>(res.ptr - text.data()), res.ec, {}, sink);
+      }
+      if (options_.keep_time_text && r.has_time) r.time_text = written_time(text, f);
+    }
+    r.line = line_no_;
+    r.flags = flags & line::unterminated;
+    if (SANDLOG_UNLIKELY(in_piece_)) {
+      piece_ = r;
+      piece_time_.assign(r.time_text);
+      r.partial = true;
+    }
+    take(r, sink);
+  }
+
+  // The next piece of a line longer than max_line: the first piece's envelope.
+  template <class Sink>
+  void take_piece(std::string_view text, std::uint8_t flags, Sink& sink) {
+    in_piece_ = (flags & line::continued) != 0;
+    refresh();
+    if (skip_piece_) {
+      skip_piece_ = in_piece_;
+      return;
+    }
+    read_record r = piece_;
+    r.message = text;
+    r.time_text = piece_time_.view();
+    r.partial = in_piece_ || piece_.partial;
+    r.flags = flags & line::unterminated;
+    take(r, sink);
+  }
+
+  void blank() noexcept {
+    ++stats_.blank_lines;
+    in_piece_ = false;
+    refresh();
+  }
+
+  template <class Sink>
+  void bad_line(std::string_view text, std::size_t column, error ec, std::string_view field,
+                Sink& sink) {
+    skip_piece_ = in_piece_;
+    ++stats_.malformed[static_cast<std::size_t>(ec) % stats_.malformed.size()];
+    if constexpr (std::is_invocable_v<Sink&, const read_error&>) {
+      read_error e;
+      e.line = line_no_;
+      e.column = column;
+      e.ec = ec;
+      e.format = stats_.format;
+      e.field = field;
+      e.excerpt = text.substr(0, excerpt_bytes);
+      const error stop = detail::call_sink(sink, e);
+      if (stop != error::ok) {
+        stop_ = stop;
+        refresh();
+      }
+    } else {
+      (void)text, (void)column, (void)field, (void)sink;
+    }
+  }
+
+  // The timestamp's text in a line that parsed: up to the first space (or
+  // ']'); RFC 3339 timestamps hold neither.
+  static std::string_view written_time(std::string_view text, log_format f) noexcept {
+    const std::size_t skip = f == log_format::bracketed ? 1 : 0;
+    const char stop = skip ? ']' : ' ';
+    const std::size_t limit = text.size() < 40 ? text.size() : 40;
+    std::size_t n = skip;
+    while (n < limit && text[n] != stop) ++n;
+    return text.substr(skip, n - skip);
+  }
+
+  // ---- joining ----
+  template <class Sink>
+  SANDLOG_FORCE_INLINE void take(const read_record& r, Sink& sink) {
+    if (!options_.join_partials) return deliver(r, sink);
+    // The common case, a whole line with no message open, is what the
+    // joiner would pass through unchanged: it goes straight on.
+    // (Lines, and so their messages, are never longer than max_line.)
+    if (SANDLOG_LIKELY(!any_open_ && !r.partial)) return deliver(r, sink);
+    const std::size_t s = static_cast<std::size_t>(r.stream) % 3;
+    const bool was_open = open_[s];
+    if (!was_open && !r.partial) {
+      current_ = &r;
+      joiner_.add(r, [&](const joined_record& j) { joined(j, sink); });
+      return;
+    }
+    if (!was_open) {
+      // The message outlives this line: keep its first time and line.
+      first_time_[s].assign(r.time_text);
+      first_line_[s] = r.line;
+    }
+    open_[s] = r.partial;
+    any_open_ = open_[0] || open_[1] || open_[2];
+    current_ = nullptr;
+    joiner_.add(r, [&](const joined_record& j) { joined(j, sink); });
+  }
+
+  // A record from the joiner: a line passed through (current_ is its line's
+  // record) or a message put together, which takes its first line's time.
+  template <class Sink>
+  SANDLOG_FORCE_INLINE void joined(const joined_record& j, Sink& sink) {
+    read_record r;
+    static_cast<log_record&>(r) = j.record;
+    if (current_ != nullptr) {
+      r.time_text = current_->time_text;
+      r.line = current_->line;
+      r.flags = current_->flags;
+    } else {
+      const std::size_t s = static_cast<std::size_t>(j.record.stream) % 3;
+      r.time_text = first_time_[s].view();
+      r.line = first_line_[s];
+      r.flags = j.flags;
+    }
+    deliver(r, sink);
+  }
+
+  // ---- filters, tail, sink ----
+  template <class Sink>
+  SANDLOG_FORCE_INLINE void deliver(const read_record& r, Sink& sink) {
+    if (options_.stream && r.stream != *options_.stream) {
+      ++(r.stream == stream_kind::unknown ? stats_.no_stream : stats_.other_stream);
+      return;
+    }
+    switch (options_.window.locate(r)) {
+      case window_position::inside: break;
+      case window_position::before: ++stats_.before; return;
+      case window_position::after: ++stats_.after; return;
+      case window_position::untimed:
+        if (!options_.window.keep_untimed) {
+          ++stats_.untimed_dropped;
+          return;
+        }
+        break;
+    }
+    if (SANDLOG_UNLIKELY(extra_)) {
+      if (filter_ != nullptr && !filter_(filter_context_, r)) {
+        ++stats_.rejected;
+        return;
+      }
+      if (tail_.has_value()) {
+        if (!tail_->push(r)) ++stats_.tail_short;
+        return;
+      }
+    }
+    ++delivered_[static_cast<std::size_t>(r.stream) & 3];
+    const error stop = detail::call_sink(sink, r);
+    if (SANDLOG_UNLIKELY(stop != error::ok)) {
+      stop_ = stop;
+      refresh();
+    }
+  }
+
+  // ---- pull style's queue ----
+  // Records and errors waiting for next(), owned, in order. Reused: nothing
+  // allocates once its strings have grown.
+  class pull_queue {
+   public:
+    void add(const read_record& r) {
+      item& it = grow();
+      it.kind = pulled::record;
+      it.rec = r;
+      it.a.assign(r.message.data(), r.message.size());
+      it.b.assign(r.time_text.data(), r.time_text.size());
+    }
+    void add(const read_error& e) {
+      item& it = grow();
+      it.kind = pulled::error;
+      it.err = e;
+      it.a.assign(e.excerpt.data(), e.excerpt.size());
+      it.b.assign(e.field.data(), e.field.size());
+    }
+    bool pop(read_record& r, read_error& e, pulled& kind) {
+      if (first_ == size_) {
+        first_ = size_ = 0;
+        return false;
+      }
+      const item& it = items_[first_++];
+      kind = it.kind;
+      if (kind == pulled::record) {
+        r = it.rec;
+        r.message = it.a;
+        r.time_text = it.b;
+      } else {
+        e = it.err;
+        e.excerpt = it.a;
+        e.field = it.b;
+      }
+      return true;
+    }
+    bool empty() const noexcept { return first_ == size_; }
+    void clear() noexcept { first_ = size_ = 0; }
+
+   private:
+    struct item {
+      pulled kind = pulled::none;
+      read_record rec;
+      read_error err;
+      std::string a, b;
+    };
+    item& grow() {
+      if (size_ == items_.size()) items_.emplace_back();
+      return items_[size_++];
+    }
+    std::vector<item> items_;
+    std::size_t first_ = 0, size_ = 0;
+  };
+  struct queue_sink {
+    pull_queue* q;
+    void operator()(const read_record& r) { q->add(r); }
+    void operator()(const read_error& e) { q->add(e); }
+  };
+
+  reader_options options_;
+  JsonLines json_;
+  line_splitter splitter_;
+  cri_joiner joiner_;
+  record_parser parser_;
+  mutable reader_stats stats_;
+  error stop_ = error::ok;
+  bool hot_ = false;
+  bool extra_ = false;
+  std::uint64_t line_no_ = 0;
+  std::uint64_t lines_before_ = 0;  // lines of the inputs before this one
+  std::array<std::uint64_t, 4> delivered_{};  // by stream_kind (a power of two: no modulo)
+  // A line longer than max_line arrives in pieces: the first one's envelope.
+  read_record piece_{};
+  detail::time_text_copy piece_time_{};
+  bool in_piece_ = false;
+  bool skip_piece_ = false;  // the first piece was malformed
+  // Messages open in the joiner, by stream, with their first line's time
+  // text and number (the joiner keeps the time itself).
+  std::array<bool, 3> open_{};
+  bool any_open_ = false;
+  std::array<detail::time_text_copy, 3> first_time_{};
+  std::array<std::uint64_t, 3> first_line_{};
+  const read_record* current_ = nullptr;
+  // Detection: the lines held until the format is decided.
+  std::string held_;
+  std::vector<held_line> held_lines_;
+  bool in_held_piece_ = false;
+  std::optional<detail::record_tail> tail_;
+  record_filter filter_ = nullptr;
+  void* filter_context_ = nullptr;
+  pull_queue queue_;
+  pulled last_pulled_ = pulled::none;
+  bool pull_end_ = false;
+};
+
+// A reader of every format but docker_json.
+using record_reader = basic_record_reader<>;
+
+// Calls the first callable for records and the second for errors: a sink
+// made of two lambdas, for feed() and finish().
+template <class OnRecord, class OnError>
+struct record_and_error_sink {
+  OnRecord on_record;
+  OnError on_error;
+  decltype(auto) operator()(const read_record& r) { return on_record(r); }
+  decltype(auto) operator()(const read_error& e) { return on_error(e); }
+};
+template <class OnRecord, class OnError>
+record_and_error_sink<OnRecord, OnError> sinks(OnRecord r, OnError e) {
+  return {std::move(r), std::move(e)};
+}
+
+}  // namespace sandlog
+
+#endif  // SANDLOG_READER_HPP
+// ---- end sandlog/reader.hpp ----
 // ---- begin sandlog/sse.hpp ----
 // sandlog: Server-Sent Events — chunks of an event stream in, events out.
 //

@@ -7,6 +7,8 @@
 //   SANDLOG_LIKELY(x), SANDLOG_UNLIKELY(x)        branch hints
 //   SANDLOG_FORCE_INLINE                          inline, and always inlined where
 //                                                 the compiler allows (hot paths)
+//   SANDLOG_INLINE_LAMBDA                         the same for a lambda's call
+//                                                 operator (after its parameters)
 //   SANDLOG_HAS_SSE2, SANDLOG_HAS_AVX2            SIMD the build targets
 //   SANDLOG_LINE_DISPATCH, SANDLOG_TARGET_AVX2,   the splitter's run-time choice
 //   SANDLOG_TARGET_AVX512                         of kernel (below)
@@ -44,10 +46,12 @@
 #define SANDLOG_LIKELY(x) __builtin_expect(!!(x), 1)
 #define SANDLOG_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define SANDLOG_FORCE_INLINE inline __attribute__((always_inline))
+#define SANDLOG_INLINE_LAMBDA __attribute__((always_inline))
 #else
 #define SANDLOG_LIKELY(x) (x)
 #define SANDLOG_UNLIKELY(x) (x)
 #define SANDLOG_FORCE_INLINE inline
+#define SANDLOG_INLINE_LAMBDA
 #endif
 
 // SIMD paths are picked at compile time. Define SANDLOG_NO_SIMD to force the
