@@ -6,6 +6,7 @@
 // 80-200-byte messages, about 2% of them P fragments. std::regex is timed on
 // a 1 MiB slice (case "cri/1MiB", where sandlog runs on the same slice); the
 // others on the whole 32 MiB log (case "cri/32MiB").
+#include <sandlog/line_splitter.hpp>
 #include <sandlog/record.hpp>
 
 #include "bench_util.hpp"

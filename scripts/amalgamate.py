@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Generates single_include/sandlog.hpp: the umbrella header with every
-dependency-free sandlog header inlined once, in include order.
+dependency-free sandlog header, and the detail/ stages they include, inlined
+once, in include order.
 
   scripts/amalgamate.py          rewrite the file
-  scripts/amalgamate.py --check  exit 1 if the committed file is stale
+  scripts/amalgamate.py --check  exit 1 if the committed file is stale, or if
+                                 a detail/ header is included by no header
 """
 import pathlib
 import re
@@ -42,9 +44,27 @@ def generate() -> str:
     return "".join(out)
 
 
+def orphans() -> list:
+    """The detail/ headers that no header includes: dead code, or a stage
+    someone forgot to wire in."""
+    included = set()
+    for header in INCLUDE.rglob("*.hpp"):
+        for line in header.read_text().splitlines():
+            match = LOCAL_INCLUDE.match(line)
+            if match:
+                included.add((header.parent / match.group(1)).resolve())
+    return sorted(h.relative_to(INCLUDE).as_posix()
+                  for h in (INCLUDE / "sandlog" / "detail").glob("*.hpp")
+                  if h.resolve() not in included)
+
+
 def main() -> int:
     text = generate()
     if "--check" in sys.argv[1:]:
+        for orphan in orphans():
+            print(f"include/{orphan} is included by no header", file=sys.stderr)
+        if orphans():
+            return 1
         current = OUTPUT.read_text() if OUTPUT.exists() else ""
         if current != text:
             print(f"{OUTPUT.relative_to(ROOT)} is stale: run scripts/amalgamate.py", file=sys.stderr)

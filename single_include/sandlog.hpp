@@ -6,14 +6,33 @@
 #endif
 // ---- begin sandlog.hpp ----
 // sandlog: the umbrella header. Includes every part that needs no third-party
-// library. json.hpp (simdjson), logfmt.hpp and predicate.hpp (fast_float) and
-// gzip.hpp (ISA-L) are included separately by the programs that link those
-// libraries.
+// library. json.hpp and json_reader.hpp (simdjson), logfmt.hpp and
+// predicate.hpp (fast_float) and gzip.hpp (ISA-L) are included separately by
+// the programs that link those libraries.
 #ifndef SANDLOG_HPP
 #define SANDLOG_HPP
 
 // ---- begin sandlog/config.hpp ----
 // sandlog: version, language and platform detection shared by every header.
+//
+// Every macro sandlog defines that outlives its header is here:
+//   SANDLOG_VERSION_MAJOR/_MINOR/_PATCH/_STRING   the version (also read by
+//                                                 CMake and checked against Meson)
+//   SANDLOG_CPLUSPLUS, SANDLOG_HAS_CPP20          the language version
+//   SANDLOG_LIKELY(x), SANDLOG_UNLIKELY(x)        branch hints
+//   SANDLOG_FORCE_INLINE                          inline, and always inlined where
+//                                                 the compiler allows (hot paths)
+//   SANDLOG_INLINE_LAMBDA                         the same for a lambda's call
+//                                                 operator (after its parameters)
+//   SANDLOG_HAS_SSE2, SANDLOG_HAS_AVX2            SIMD the build targets
+//   SANDLOG_LINE_DISPATCH, SANDLOG_TARGET_AVX2,   the splitter's run-time choice
+//   SANDLOG_TARGET_AVX512                         of kernel (below)
+//   SANDLOG_HAS_EXCEPTIONS                        whether exceptions are on
+//   SANDLOG_<PART>_HPP, SANDLOG_DETAIL_<NAME>_HPP include guards
+//   SANDLOG_SINGLE_HEADER                         1 in single_include/sandlog.hpp
+// A user may define SANDLOG_NO_SIMD to build the scalar code only. Helper
+// macros private to one header (SANDLOG_TS_TRY and the like) are #undef'd at
+// its end.
 #ifndef SANDLOG_CONFIG_HPP
 #define SANDLOG_CONFIG_HPP
 
@@ -42,10 +61,12 @@
 #define SANDLOG_LIKELY(x) __builtin_expect(!!(x), 1)
 #define SANDLOG_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define SANDLOG_FORCE_INLINE inline __attribute__((always_inline))
+#define SANDLOG_INLINE_LAMBDA __attribute__((always_inline))
 #else
 #define SANDLOG_LIKELY(x) (x)
 #define SANDLOG_UNLIKELY(x) (x)
 #define SANDLOG_FORCE_INLINE inline
+#define SANDLOG_INLINE_LAMBDA
 #endif
 
 // SIMD paths are picked at compile time. Define SANDLOG_NO_SIMD to force the
@@ -61,6 +82,23 @@
 #define SANDLOG_HAS_AVX2 0
 #endif
 
+// On x86-64 with GCC or Clang the line splitter's hot loop is also compiled
+// for AVX2 and for AVX-512BW (target attributes), and each splitter runs the
+// best one the CPU has (detail/line_dispatch.hpp), so a build without -march
+// still gets the wide kernels. SANDLOG_LINE_DISPATCH says whether that is
+// so; SANDLOG_TARGET_AVX2 and SANDLOG_TARGET_AVX512 mark the functions
+// compiled for those instruction sets (empty without dispatch).
+#if !defined(SANDLOG_NO_SIMD) && (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
+#define SANDLOG_LINE_DISPATCH 1
+#define SANDLOG_TARGET_AVX2 __attribute__((target("avx2,bmi,bmi2")))
+#define SANDLOG_TARGET_AVX512 \
+  __attribute__((target("avx2,avx512f,avx512bw,avx512vl,bmi,bmi2")))
+#else
+#define SANDLOG_LINE_DISPATCH 0
+#define SANDLOG_TARGET_AVX2
+#define SANDLOG_TARGET_AVX512
+#endif
+
 #if defined(__cpp_exceptions) || defined(__EXCEPTIONS) || defined(_CPPUNWIND)
 #define SANDLOG_HAS_EXCEPTIONS 1
 #else
@@ -70,12 +108,53 @@
 #endif  // SANDLOG_CONFIG_HPP
 // ---- end sandlog/config.hpp ----
 // ---- begin sandlog/error.hpp ----
-// sandlog: the error codes every parser returns, and parse_result.
+// sandlog: the error codes every parser returns, the result types, and the
+// contract every part keeps.
 //
 // One enum for the whole library so a caller can switch, count or print any
 // failure the same way. Each value names one distinct failure; to_string gives
 // a short sentence fit for a log message. New values are appended before
 // `count_` so existing numeric values never change.
+//
+// The API contract (README.md, "API contract", says the same):
+//   prefix parsers      read a value at the start of a range and stop after
+//                       it, like std::from_chars: parse_result {ptr, ec},
+//                       ptr past the value, or at the fault on failure
+//                       (parse_timestamp, parse_record, parse_predicate,
+//                       parse_logfmt, logfmt_reader::result).
+//   whole-text          read all of a text as one value: value_result<T>
+//   conversions         {value, ec}. A byte after a complete timestamp is
+//                       error::trailing_bytes; in a number, bool or duration
+//                       it makes the value malformed (bad_number, bad_bool,
+//                       bad_duration). (parse_int64, parse_bool,
+//                       parse_duration, parse_double, parse_timestamp_value,
+//                       the as_*() of json_field and logfmt_field.)
+//   formatters          write into the caller's buffer, whose size a constant
+//                       bounds (max_timestamp_chars), and return one past the
+//                       last byte, or nullptr when the value has no such form;
+//                       or append to a caller's string type; or, like
+//                       snprintf, return the full length and cut at capacity.
+//   decoders            stateful, fed chunk by chunk: feed() and finish()
+//                       return an error; the JSON decoders a json_result
+//                       {ec, entries, field}. A failure never loses what was
+//                       decoded before it; "sticky" errors repeat until
+//                       reset(), as each class says.
+//   sinks               a decoder hands each item to a sink called once per
+//                       item, whose views live until it returns. A sink may
+//                       return void, or an error: one other than error::ok
+//                       stops the call that fed it, which returns that error
+//                       (the streaming classes stay stopped until reset(),
+//                       sse_decoder until finish()). Field visitors
+//                       (for_each_field) may also return bool, true to stop.
+//   counts              an enum whose values index a table ends in count_
+//                       (error, lifecycle, anomaly_kind); the *_count
+//                       constants are taken from it, never written by hand.
+//   macros              every macro is SANDLOG_-prefixed and documented in
+//                       config.hpp, or private to one header and #undef'd at
+//                       its end.
+//   the rest            nothing throws; noexcept where true; each function
+//                       says whether it allocates and how long its views
+//                       live; internals are in sandlog::detail and may change.
 #ifndef SANDLOG_ERROR_HPP
 #define SANDLOG_ERROR_HPP
 
@@ -154,6 +233,13 @@ enum class error : std::uint8_t {
   gzip_corrupt,        // a gzip header or deflate stream is malformed
   gzip_checksum,       // a gzip member's CRC-32 or length does not match its data
   gzip_truncated,      // the input ends inside a gzip member
+  // docker local driver (size-framed protobuf records)
+  truncated_record,      // the stream ends inside a record
+  record_size_mismatch,  // a record's size trailer differs from its size header
+  record_too_large,      // a record's size exceeds the configured limit
+  bad_varint,            // a protobuf varint longer than 10 bytes, or cut short
+  bad_wire_type,         // a protobuf tag with field number 0, a bad wire type, or a known field of the wrong type
+  truncated_field,       // a protobuf field runs past the end of its message
 
   count_  // not an error: the number of values above
 };
@@ -210,6 +296,12 @@ constexpr std::string_view to_string(error e) noexcept {
     case error::gzip_corrupt: return "corrupt gzip data";
     case error::gzip_checksum: return "gzip checksum or length mismatch";
     case error::gzip_truncated: return "input ends inside a gzip member";
+    case error::truncated_record: return "stream ends inside a record";
+    case error::record_size_mismatch: return "record size trailer differs from its header";
+    case error::record_too_large: return "record larger than its limit";
+    case error::bad_varint: return "bad protobuf varint";
+    case error::bad_wire_type: return "bad protobuf field tag or wire type";
+    case error::truncated_field: return "protobuf field runs past its message";
     case error::count_: break;
   }
   return "unknown error";
@@ -223,10 +315,171 @@ struct parse_result {
   constexpr explicit operator bool() const noexcept { return ec == error::ok; }
 };
 
+// A converted value and what went wrong. On failure `value` holds T{} unless
+// the function says otherwise (a number out of range keeps its sign, say).
+template <class T>
+struct value_result {
+  T value{};
+  error ec = error::ok;
+  constexpr explicit operator bool() const noexcept { return ec == error::ok; }
+};
+
 }  // namespace sandlog
 
 #endif  // SANDLOG_ERROR_HPP
 // ---- end sandlog/error.hpp ----
+// ---- begin sandlog/vocabulary.hpp ----
+// sandlog: the types the parts share — an instant and how to read one, a
+// line and what to do with long ones, a record and the stream it came from.
+//
+// A part that only passes these values along includes this header rather
+// than the part that produces them, so that (say) record.hpp does not drag
+// in the line splitter's SIMD kernels. Nothing here does any work.
+#ifndef SANDLOG_VOCABULARY_HPP
+#define SANDLOG_VOCABULARY_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+
+#if SANDLOG_HAS_CPP20
+#include <compare>
+#endif
+
+namespace sandlog {
+
+// ---- instants (timestamp.hpp parses, formats and converts them) ----
+
+// An instant with nanosecond resolution, plus the UTC offset it was written
+// in. Comparisons look at the instant (seconds, nanos) only, so the same
+// instant written in two offsets compares equal.
+struct timestamp {
+  std::int64_t seconds = 0;         // UTC seconds since 1970-01-01T00:00:00Z
+  std::uint32_t nanos = 0;          // 0 .. 999'999'999
+  std::int16_t offset_minutes = 0;  // the UTC offset as written (for re-formatting)
+};
+
+constexpr bool operator==(const timestamp& a, const timestamp& b) noexcept {
+  return a.seconds == b.seconds && a.nanos == b.nanos;
+}
+constexpr bool operator!=(const timestamp& a, const timestamp& b) noexcept { return !(a == b); }
+constexpr bool operator<(const timestamp& a, const timestamp& b) noexcept {
+  return a.seconds < b.seconds || (a.seconds == b.seconds && a.nanos < b.nanos);
+}
+constexpr bool operator>(const timestamp& a, const timestamp& b) noexcept { return b < a; }
+constexpr bool operator<=(const timestamp& a, const timestamp& b) noexcept { return !(b < a); }
+constexpr bool operator>=(const timestamp& a, const timestamp& b) noexcept { return !(a < b); }
+#if SANDLOG_HAS_CPP20
+constexpr std::strong_ordering operator<=>(const timestamp& a, const timestamp& b) noexcept {
+  if (auto c = a.seconds <=> b.seconds; c != 0) return c;
+  return a.nanos <=> b.nanos;
+}
+#endif
+
+// Which grammar parse_timestamp accepts.
+enum class syntax : std::uint8_t {
+  rfc3339,  // strict: YYYY-MM-DD(T|t)HH:MM:SS[.f+](Z|z|±HH:MM)
+  iso8601,  // lenient: also the ISO 8601 forms in docs/timestamp.md
+};
+
+// What to do with a valid leap second (:60 where UTC reads 23:59:60).
+enum class leap_second : std::uint8_t {
+  clamp,        // 23:59:59.999999999 of that day: order with neighbours is kept
+  reject,       // fail with error::leap_second
+  next_second,  // :60 is the second after :59 (as timegm reads it); the fraction is kept
+};
+
+struct timestamp_options {
+  syntax grammar = syntax::rfc3339;
+  leap_second leap = leap_second::clamp;
+  // iso8601 only: a time without an offset is read as UTC instead of failing
+  // with error::bad_offset.
+  bool assume_utc = false;
+};
+
+// ---- lines (line_splitter.hpp cuts them; cri_joiner and sse reuse the flags) ----
+
+// Which bytes end a line.
+enum class line_ending : std::uint8_t {
+  lf,          // only "\n"; a "\r" stays in the text
+  crlf_or_lf,  // "\n" or "\r\n" (one "\r" before the "\n" is removed)
+  any          // "\r\n", "\r" or "\n" (Server-Sent Events)
+};
+
+// What happens to a line (or a joined message) longer than its limit.
+enum class overflow : std::uint8_t {
+  split,     // pieces of max_line bytes flagged continued, then the rest
+  truncate,  // the first max_line bytes flagged truncated; the rest is dropped
+  discard,   // the whole line is dropped (and counted)
+  fail       // error::line_too_long; the splitter stays failed until reset()
+};
+
+// One line (or one piece of an overlong line), without its terminator.
+struct line {
+  static constexpr std::uint8_t continued = 1;     // more pieces of this line follow
+  static constexpr std::uint8_t truncated = 2;     // bytes after this were dropped
+  static constexpr std::uint8_t unterminated = 4;  // the stream ended without a terminator
+
+  std::string_view text;
+  std::uint8_t flags = 0;
+
+  constexpr bool is_continued() const noexcept { return (flags & continued) != 0; }
+  constexpr bool is_truncated() const noexcept { return (flags & truncated) != 0; }
+  constexpr bool is_unterminated() const noexcept { return (flags & unterminated) != 0; }
+};
+
+// How a line_splitter cuts lines: the terminators, and the limit on a line.
+struct line_options {
+  std::size_t max_line = std::size_t{1} << 20;  // bytes of text, terminator excluded; 0 acts as 1
+  line_ending ending = line_ending::crlf_or_lf;
+  overflow on_overflow = overflow::split;
+};
+
+// What a line_splitter counted since construction or its last reset().
+struct line_stats {
+  std::uint64_t bytes = 0;      // bytes fed or pushed
+  std::uint64_t lines = 0;      // lines ended (by a terminator or by finish), whatever the limit did
+  std::uint64_t split = 0;      // lines cut into pieces (overflow::split)
+  std::uint64_t truncated = 0;  // lines cut short (overflow::truncate)
+  std::uint64_t discarded = 0;  // lines dropped (overflow::discard)
+  std::size_t max_carry = 0;    // the most bytes buffered() ever reported
+};
+
+// ---- records (record.hpp and json.hpp decode them) ----
+
+// The stream a line was written to; `unknown` when the envelope does not say.
+enum class stream_kind : std::uint8_t { unknown, out, err };
+
+// The envelope a line is written in.
+//   raw          `some log line`
+//   timestamped  `2026-02-20T14:30:00Z some log line`
+//   cri          `2026-02-20T14:30:00.123456789Z stdout F some log line`
+//   bracketed    `[2026-03-06T10:00:52Z] sandbox.lifecycle.created`
+//   docker_json  `{"log":"hello\n","stream":"stdout","time":"..."}` (json.hpp)
+enum class log_format : std::uint8_t { raw, timestamped, cri, bracketed, docker_json };
+
+// One decoded line. `message` is a view into the decoder's input (or, for
+// docker_json, into the decoder's buffer); it lives as long as that does.
+struct log_record {
+  timestamp time{};                     // meaningful only when has_time
+  bool has_time = false;
+  stream_kind stream = stream_kind::unknown;
+  bool partial = false;                 // a fragment of a longer line (CRI `P`)
+  std::string_view message{};
+};
+
+// One element of a log page: when, and the line as the server sent it. The
+// view lives as long as whatever produced the entry says (see json.hpp).
+struct log_entry {
+  timestamp time;
+  std::string_view line;
+};
+
+}  // namespace sandlog
+
+#endif  // SANDLOG_VOCABULARY_HPP
+// ---- end sandlog/vocabulary.hpp ----
 // ---- begin sandlog/line_splitter.hpp ----
 // sandlog: chunks of bytes in, lines out.
 //
@@ -239,13 +492,30 @@ struct parse_result {
 // Terminators are found 64 bytes at a time: a block becomes a bit mask of
 // terminator positions (AVX2, SSE2, or a portable loop under SANDLOG_NO_SIMD)
 // and each set bit is one line, so lines inside a chunk cost one sink call.
+// line_ending, overflow, line, line_options and line_stats are in
+// vocabulary.hpp; the kernels, the choice among them, the carry buffer and
+// the loops are in detail/line_kernels.hpp, line_dispatch.hpp,
+// carry_buffer.hpp and line_engine.hpp.
 #ifndef SANDLOG_LINE_SPLITTER_HPP
 #define SANDLOG_LINE_SPLITTER_HPP
 
 #include <cstddef>
+#include <string_view>
+
+// ---- begin sandlog/detail/line_engine.hpp ----
+// sandlog: the line splitter's engine — the state of the open line and the
+// loops that deliver lines from a chunk.
+//
+// line_splitter (line_splitter.hpp) is this engine behind its public API.
+// run() is the whole loop for one line ending and one kernel; dispatch()
+// picks the copy of it compiled for the kernel the CPU runs (see
+// line_dispatch.hpp); take() applies the overflow policy to an open line.
+#ifndef SANDLOG_DETAIL_LINE_ENGINE_HPP
+#define SANDLOG_DETAIL_LINE_ENGINE_HPP
+
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <memory>
 #include <string_view>
 #include <type_traits>
 
@@ -271,6 +541,17 @@ SANDLOG_FORCE_INLINE unsigned lowest_bit(std::uint64_t mask) noexcept {
 #endif
 }
 
+// Leading zero bits of x, which must not be zero.
+SANDLOG_FORCE_INLINE unsigned leading_zeros(std::uint64_t x) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+  return static_cast<unsigned>(__builtin_clzll(x));
+#else
+  unsigned n = 0;
+  while ((x & (std::uint64_t{1} << 63)) == 0) x <<= 1, ++n;
+  return n;
+#endif
+}
+
 // A hint to load the cache line `ahead` bytes past p, which may lie past the
 // end of p's buffer: the address is formed as an integer and never read.
 SANDLOG_FORCE_INLINE void prefetch_ahead(const char* p, std::uintptr_t ahead) noexcept {
@@ -287,74 +568,39 @@ SANDLOG_FORCE_INLINE void prefetch_ahead(const char* p, std::uintptr_t ahead) no
 
 #endif  // SANDLOG_DETAIL_BITS_HPP
 // ---- end sandlog/detail/bits.hpp ----
+// ---- begin sandlog/detail/carry_buffer.hpp ----
+// sandlog: the line splitter's carry buffer, which holds the open line
+// between chunks.
+#ifndef SANDLOG_DETAIL_CARRY_BUFFER_HPP
+#define SANDLOG_DETAIL_CARRY_BUFFER_HPP
+
+#include <cstddef>
+#include <cstring>
+#include <memory>
+
+// ---- begin sandlog/detail/line_kernels.hpp ----
+// sandlog: the line splitter's search kernels — 64 bytes in, a bit mask of
+// the bytes that may end a line out.
+//
+// One struct per instruction set (portable, SSE2, AVX2, AVX-512BW) behind one
+// interface, and find_terminator, the search built on them. Which kernel a
+// splitter runs is chosen in line_dispatch.hpp.
+#ifndef SANDLOG_DETAIL_LINE_KERNELS_HPP
+#define SANDLOG_DETAIL_LINE_KERNELS_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
 
 #if SANDLOG_HAS_SSE2
 #include <emmintrin.h>
 #endif
-// On x86-64 with GCC or Clang the hot loop is also compiled for AVX2 and for
-// AVX-512BW (target attributes), and each splitter runs the best one the CPU
-// has, so a build without -march still gets the wide kernels.
-#if !defined(SANDLOG_NO_SIMD) && (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
-#define SANDLOG_LINE_DISPATCH 1
-#define SANDLOG_TARGET_AVX2 __attribute__((target("avx2,bmi,bmi2")))
-#define SANDLOG_TARGET_AVX512 \
-  __attribute__((target("avx2,avx512f,avx512bw,avx512vl,bmi,bmi2")))
+#if SANDLOG_LINE_DISPATCH || SANDLOG_HAS_AVX2
 #include <immintrin.h>
-#else
-#define SANDLOG_LINE_DISPATCH 0
-#define SANDLOG_TARGET_AVX2
-#if SANDLOG_HAS_AVX2
-#include <immintrin.h>
-#endif
 #endif
 
 namespace sandlog {
-
-// Which bytes end a line.
-enum class line_ending : std::uint8_t {
-  lf,          // only "\n"; a "\r" stays in the text
-  crlf_or_lf,  // "\n" or "\r\n" (one "\r" before the "\n" is removed)
-  any          // "\r\n", "\r" or "\n" (Server-Sent Events)
-};
-
-// What happens to a line whose text is longer than max_line bytes.
-enum class overflow : std::uint8_t {
-  split,     // pieces of max_line bytes flagged continued, then the rest
-  truncate,  // the first max_line bytes flagged truncated; the rest is dropped
-  discard,   // the whole line is dropped (and counted)
-  fail       // error::line_too_long; the splitter stays failed until reset()
-};
-
-struct line_options {
-  std::size_t max_line = std::size_t{1} << 20;  // bytes of text, terminator excluded; 0 acts as 1
-  line_ending ending = line_ending::crlf_or_lf;
-  overflow on_overflow = overflow::split;
-};
-
-// One line (or one piece of an overlong line), without its terminator.
-struct line {
-  static constexpr std::uint8_t continued = 1;     // more pieces of this line follow
-  static constexpr std::uint8_t truncated = 2;     // bytes after this were dropped
-  static constexpr std::uint8_t unterminated = 4;  // the stream ended without a terminator
-
-  std::string_view text;
-  std::uint8_t flags = 0;
-
-  constexpr bool is_continued() const noexcept { return (flags & continued) != 0; }
-  constexpr bool is_truncated() const noexcept { return (flags & truncated) != 0; }
-  constexpr bool is_unterminated() const noexcept { return (flags & unterminated) != 0; }
-};
-
-// Counters since construction or the last reset().
-struct line_stats {
-  std::uint64_t bytes = 0;      // bytes fed or pushed
-  std::uint64_t lines = 0;      // lines ended (by a terminator or by finish), whatever the limit did
-  std::uint64_t split = 0;      // lines cut into pieces (overflow::split)
-  std::uint64_t truncated = 0;  // lines cut short (overflow::truncate)
-  std::uint64_t discarded = 0;  // lines dropped (overflow::discard)
-  std::size_t max_carry = 0;    // the most bytes buffered() ever reported
-};
-
 namespace detail {
 
 // Bit i of a terminator mask is set when byte i of a 64-byte block may end a
@@ -512,40 +758,6 @@ using simd_native = simd_sse2;
 using simd_native = simd_portable;
 #endif
 
-// The loops a splitter may run: the build's own, or one compiled for a wider
-// instruction set that the CPU turns out to have.
-enum class simd_level : std::uint8_t { native, avx2, avx512 };
-
-// Whether this build has the loop for `level` and this CPU runs it.
-inline bool simd_supported(simd_level level) noexcept {
-#if SANDLOG_LINE_DISPATCH
-  __builtin_cpu_init();
-  const bool bmi = __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2");
-  switch (level) {
-    case simd_level::native: return true;
-    case simd_level::avx2: return !SANDLOG_HAS_AVX2 && bmi && __builtin_cpu_supports("avx2");
-    case simd_level::avx512:
-      return bmi && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
-  }
-  return false;
-#else
-  return level == simd_level::native;
-#endif
-}
-
-inline simd_level best_simd_level() noexcept {
-  if (simd_supported(simd_level::avx512)) return simd_level::avx512;
-  if (simd_supported(simd_level::avx2)) return simd_level::avx2;
-  return simd_level::native;
-}
-
-// The level each new line_splitter takes, found once per process. Tests set
-// another supported level to run every loop this machine has.
-inline simd_level& line_simd_level() noexcept {
-  static simd_level level = best_simd_level();
-  return level;
-}
-
 // The first byte in [p, end) that may end a line under E, or end. When one
 // is found, base and mask are the block that holds it and that block's
 // terminator mask (bit i for base[i]), so the caller need not search it again.
@@ -574,6 +786,15 @@ SANDLOG_FORCE_INLINE const char* find_terminator(const char* p, const char* end)
   std::uint64_t mask = 0;
   return find_terminator<E, Kernel>(p, end, base, mask);
 }
+
+}  // namespace detail
+}  // namespace sandlog
+
+#endif  // SANDLOG_DETAIL_LINE_KERNELS_HPP
+// ---- end sandlog/detail/line_kernels.hpp ----
+
+namespace sandlog {
+namespace detail {
 
 // The open line's bytes. Memory is kept across lines, so a warm splitter does
 // not allocate, and never exceeds `limit` (max_line + 2) bytes. consume()
@@ -636,103 +857,106 @@ class carry_buffer {
 };
 
 }  // namespace detail
+}  // namespace sandlog
 
-class line_splitter {
- public:
-  // Allocates nothing until a line spans two chunks.
-  explicit line_splitter(line_options options = {}) noexcept
-      : options_(options), simd_(detail::line_simd_level()) {
+#endif  // SANDLOG_DETAIL_CARRY_BUFFER_HPP
+// ---- end sandlog/detail/carry_buffer.hpp ----
+// ---- begin sandlog/detail/line_dispatch.hpp ----
+// sandlog: which of the line splitter's kernels this CPU runs, found once
+// per process.
+#ifndef SANDLOG_DETAIL_LINE_DISPATCH_HPP
+#define SANDLOG_DETAIL_LINE_DISPATCH_HPP
+
+#include <cstdint>
+
+
+namespace sandlog {
+namespace detail {
+
+// The loops a splitter may run: the build's own, or one compiled for a wider
+// instruction set that the CPU turns out to have.
+enum class simd_level : std::uint8_t { native, avx2, avx512 };
+
+// Whether this build has the loop for `level` and this CPU runs it.
+inline bool simd_supported(simd_level level) noexcept {
+#if SANDLOG_LINE_DISPATCH
+  __builtin_cpu_init();
+  const bool bmi = __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2");
+  switch (level) {
+    case simd_level::native: return true;
+    case simd_level::avx2: return !SANDLOG_HAS_AVX2 && bmi && __builtin_cpu_supports("avx2");
+    case simd_level::avx512:
+      return bmi && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
+  }
+  return false;
+#else
+  return level == simd_level::native;
+#endif
+}
+
+inline simd_level best_simd_level() noexcept {
+  if (simd_supported(simd_level::avx512)) return simd_level::avx512;
+  if (simd_supported(simd_level::avx2)) return simd_level::avx2;
+  return simd_level::native;
+}
+
+// The level each new line_splitter takes, found once per process. Tests set
+// another supported level to run every loop this machine has.
+inline simd_level& line_simd_level() noexcept {
+  static simd_level level = best_simd_level();
+  return level;
+}
+
+}  // namespace detail
+}  // namespace sandlog
+
+#endif  // SANDLOG_DETAIL_LINE_DISPATCH_HPP
+// ---- end sandlog/detail/line_dispatch.hpp ----
+// ---- begin sandlog/detail/sink.hpp ----
+// sandlog: calling a caller's sink, which may return void or an `error`.
+// A sink that returns an error other than error::ok stops the call that
+// feeds it (error.hpp states the convention).
+#ifndef SANDLOG_DETAIL_SINK_HPP
+#define SANDLOG_DETAIL_SINK_HPP
+
+#include <type_traits>
+#include <utility>
+
+
+namespace sandlog {
+namespace detail {
+
+// Calls `sink(args...)`; a sink may return void, or an `error` that stops the
+// caller when it is not error::ok.
+template <class Sink, class... Args>
+SANDLOG_FORCE_INLINE error call_sink(Sink& sink, Args&&... args) {
+  if constexpr (std::is_same_v<std::invoke_result_t<Sink&, Args&&...>, error>) {
+    return sink(std::forward<Args>(args)...);
+  } else {
+    sink(std::forward<Args>(args)...);
+    return error::ok;
+  }
+}
+
+}  // namespace detail
+}  // namespace sandlog
+
+#endif  // SANDLOG_DETAIL_SINK_HPP
+// ---- end sandlog/detail/sink.hpp ----
+
+namespace sandlog {
+namespace detail {
+
+class line_engine {
+ protected:
+  explicit line_engine(line_options options) noexcept
+      : options_(options), simd_(line_simd_level()) {
     if (options_.max_line == 0) options_.max_line = 1;
   }
 
-  // Splits `chunk` and calls sink(const line&) for each line it completes.
-  // A view lives until the sink returns: it points into `chunk` or into the
-  // carry buffer. A line that `chunk` leaves open is kept (at most max_line
-  // bytes) for the next call. Returns error::line_too_long under
-  // overflow::fail, after delivering every line before the offending one;
-  // the splitter then stays failed until reset(). Allocates only to grow the
-  // carry buffer (up to max_line bytes), never per line once warm.
-  template <class Sink>
-  error feed(std::string_view chunk, Sink&& sink) {
-    if (SANDLOG_UNLIKELY(failed_)) return error::line_too_long;
-    stats_.bytes += chunk.size();
-    carry_.compact();
-    return dispatch(chunk.data(), chunk.data() + chunk.size(), sink);
-  }
+  // Bytes of the open line held: the carry buffer and a held '\r'.
+  std::size_t buffered_bytes() const noexcept { return carry_.size() + (held_cr_ ? 1 : 0); }
 
-  // Ends the stream: delivers the open line, if any, flagged unterminated.
-  // An empty stream, or one that ends with a terminator, gives no line.
-  // Afterwards the splitter starts a new stream (the counters carry on).
-  template <class Sink>
-  error finish(Sink&& sink) {
-    if (SANDLOG_UNLIKELY(failed_)) return error::line_too_long;
-    carry_.compact();
-    const error e = flush_tail(sink);
-    pull_ = {};
-    pull_end_ = false;
-    return e;
-  }
-
-  // Pull style: hands `chunk` to next(). Views returned by next() live until
-  // the following next(), push() or reset(); the chunk itself must stay
-  // valid until next() has returned false. Call only once next() is false.
-  void push(std::string_view chunk) noexcept {
-    stats_.bytes += chunk.size();
-    pull_ = chunk;
-  }
-  // Pull style: marks the end of the stream, so next() also yields the open
-  // line (flagged unterminated).
-  void push_end() noexcept { pull_end_ = true; }
-
-  // Pull style: stores the next line in `out` and returns true, or returns
-  // false when the pushed chunk is used up (or on error: see last_error()).
-  // Gives exactly the lines feed()/finish() would, in the same order.
-  bool next(line& out) {
-    if (failed_) return false;
-    carry_.compact();
-    capture sink{&out, false};
-    while (!sink.got) {
-      // A held '\r' that turns out to be text may complete a piece: that
-      // piece is this step's line, so the byte after it waits for the next.
-      if (held_cr_ && (pull_.empty() ? pull_end_ : pull_.front() != '\n')) {
-        held_cr_ = false;
-        if (!take("\r", 1, false, 0, sink)) return false;
-        continue;
-      }
-      if (pull_.empty()) {
-        if (!pull_end_) return false;
-        pull_end_ = false;
-        flush_tail(sink);
-        return sink.got;
-      }
-      const std::size_t n = pull_step();
-      const char* p = pull_.data();
-      pull_.remove_prefix(n);
-      if (dispatch(p, p + n, sink) != error::ok) return false;
-    }
-    return true;
-  }
-
-  // error::line_too_long once overflow::fail has tripped, else error::ok.
-  error last_error() const noexcept { return failed_ ? error::line_too_long : error::ok; }
-
-  // Bytes of the open line held in the carry buffer: at most max_line + 1.
-  std::size_t buffered() const noexcept { return carry_.size() + (held_cr_ ? 1 : 0); }
-
-  const line_stats& stats() const noexcept { return stats_; }
-  const line_options& options() const noexcept { return options_; }
-
-  // Forgets the open line, any error and the counters; keeps the options
-  // and the carry buffer's memory.
-  void reset() noexcept {
-    carry_.clear();
-    held_cr_ = swallow_lf_ = skipping_ = cut_ = failed_ = false;
-    pull_ = {};
-    pull_end_ = false;
-    stats_ = {};
-  }
-
- private:
   struct capture {
     line* out;
     bool got;
@@ -784,7 +1008,7 @@ class line_splitter {
   std::size_t limit() const noexcept { return options_.max_line + 2; }
 
   void note_carry() noexcept {
-    const std::size_t held = buffered();
+    const std::size_t held = buffered_bytes();
     if (held > stats_.max_carry) stats_.max_carry = held;
   }
 
@@ -794,9 +1018,21 @@ class line_splitter {
     cut_ = false;
   }
 
+  // Hands one line to the sink. A sink that returns an error other than
+  // error::ok stops the splitter: the error sticks (error_) and false is
+  // returned. For a sink that returns void this is the call alone.
+  template <class Sink>
+  SANDLOG_FORCE_INLINE bool deliver(Sink& sink, const line& l) {
+    const error e = call_sink(sink, l);
+    if (SANDLOG_LIKELY(e == error::ok)) return true;
+    error_ = e;
+    return false;
+  }
+
   // Adds n bytes of text to the open line, applying the limit. With `last`
   // the line ends after them and its final piece is delivered with `flags`.
-  // Returns false when overflow::fail trips.
+  // Returns false when overflow::fail trips or the sink stops (error_ says
+  // which).
   template <class Sink>
   bool take(const char* s, std::size_t n, bool last, std::uint8_t flags, Sink& sink) {
     if (skipping_) {
@@ -815,29 +1051,32 @@ class line_splitter {
           if (have != 0) {
             const std::size_t room = max - have;
             carry_.append(s, room, limit());
-            sink(line{std::string_view(carry_.data(), max), line::continued});
+            if (!deliver(sink, line{std::string_view(carry_.data(), max), line::continued}))
+              return false;
             carry_.consume();
             s += room;
             n -= room;
           }
           while (n > max) {
-            sink(line{std::string_view(s, max), line::continued});
+            if (!deliver(sink, line{std::string_view(s, max), line::continued})) return false;
             s += max;
             n -= max;
           }
           break;
         }
-        case overflow::truncate:
+        case overflow::truncate: {
+          bool go;
           if (have != 0) {
             carry_.append(s, max - have, limit());
-            sink(line{std::string_view(carry_.data(), max), line::truncated});
+            go = deliver(sink, line{std::string_view(carry_.data(), max), line::truncated});
           } else {
-            sink(line{std::string_view(s, max), line::truncated});
+            go = deliver(sink, line{std::string_view(s, max), line::truncated});
           }
           carry_.consume();
           ++stats_.truncated;
           skip_rest(last);
-          return true;
+          return go;
+        }
         case overflow::discard:
           carry_.clear();
           ++stats_.discarded;
@@ -845,7 +1084,7 @@ class line_splitter {
           return true;
         case overflow::fail:
           carry_.clear();
-          failed_ = true;
+          error_ = error::line_too_long;
           return false;
       }
     }
@@ -854,16 +1093,17 @@ class line_splitter {
       note_carry();
       return true;
     }
+    bool go;
     if (carry_.empty()) {
-      sink(line{std::string_view(s, n), flags});
+      go = deliver(sink, line{std::string_view(s, n), flags});
     } else {
       carry_.append(s, n, limit());
       note_carry();
-      sink(line{std::string_view(carry_.data(), carry_.size()), flags});
+      go = deliver(sink, line{std::string_view(carry_.data(), carry_.size()), flags});
       carry_.consume();
     }
     end_of_line();
-    return true;
+    return go;
   }
 
   void skip_rest(bool last) noexcept {
@@ -886,10 +1126,10 @@ class line_splitter {
     if (E == line_ending::crlf_or_lf && held_cr_) {
       held_cr_ = false;
       if (*p == '\n') {
-        if (!take(p, 0, true, 0, sink)) return error::line_too_long;
+        if (!take(p, 0, true, 0, sink)) return error_;
         if (++p == end) return error::ok;
       } else if (!take("\r", 1, false, 0, sink)) {
-        return error::line_too_long;
+        return error_;
       }
     }
     const char* const first = p;
@@ -902,7 +1142,7 @@ class line_splitter {
       std::uint64_t mask = 0;
       const char* t = detail::find_terminator<E, K>(p, end, base, mask);
       if (t == end) return tail<E, K>(p, end, sink);
-      if (!end_line<E, K>(p, t, end, sink)) return error::line_too_long;
+      if (!end_line<E, K>(p, t, end, sink)) return error_;
       if (p == end) return error::ok;
       // Under `any` a "\r\n" leaves the '\n' bit set; scan() skips bits before p.
       st = aligned(base) ? scan_state{p, end - base > 64 ? base + 64 : end, mask & (mask - 1),
@@ -933,8 +1173,11 @@ class line_splitter {
       } else if (why == stop::overlong) {
         if (!take(st.start, st.n, true, 0, sink)) {
           stats_.lines += lines;
-          return error::line_too_long;
+          return error_;
         }
+      } else if (why == stop::halt) {
+        stats_.lines += lines;
+        return error_;
       } else if (st.block != end) {
         const auto left = static_cast<std::size_t>(end - st.block);
         st.mask = K::template last<E>(st.block, left, first);
@@ -960,7 +1203,7 @@ class line_splitter {
     std::size_t n;
     const char* start;
   };
-  enum class stop : std::uint8_t { end, quiet, overlong };
+  enum class stop : std::uint8_t { end, quiet, overlong, halt };
 
   static bool aligned(const char* p) noexcept {
     return (reinterpret_cast<std::uintptr_t>(p) & 63) == 0;
@@ -1005,8 +1248,9 @@ class line_splitter {
   // from st.block on as a view and a sink call. It makes no call of its own,
   // so the compiler can keep the sink's state in registers, and stops at the
   // last partial block (stop::end), after 256 bytes without a terminator
-  // (stop::quiet, st.block past them) or at a line longer than max_line
-  // (stop::overlong, st.p past its terminator).
+  // (stop::quiet, st.block past them), at a line longer than max_line
+  // (stop::overlong, st.p past its terminator) or when the sink stops
+  // (stop::halt, st.p past the line it was given).
   template <line_ending E, class K, bool Prefetch, class Sink>
   SANDLOG_FORCE_INLINE stop scan(scan_state& st, const char* end, std::uint64_t& lines,
                                  Sink& sink) {
@@ -1030,8 +1274,12 @@ class line_splitter {
           why = stop::overlong;
           goto out;
         }
-        sink(line{std::string_view(start, n), 0});
+        const bool go = deliver(sink, line{std::string_view(start, n), 0});
         ++lines;
+        if (SANDLOG_UNLIKELY(!go)) {
+          why = stop::halt;
+          goto out;
+        }
       }
       if (end - block < 64) goto out;
       base = block;
@@ -1074,7 +1322,7 @@ class line_splitter {
       return take(start, n, true, 0, sink);
     carry_.append<K>(start, n, limit());
     note_carry();
-    sink(line{std::string_view(carry_.data(), carry_.size()), 0});
+    const bool go = deliver(sink, line{std::string_view(carry_.data(), carry_.size()), 0});
     // Only next() needs the view to outlive the sink call (see
     // carry_buffer); feed() starts the buffer over, so the next chunk's
     // compact() has nothing to move.
@@ -1084,7 +1332,7 @@ class line_splitter {
       carry_.clear();
     }
     end_of_line();
-    return true;
+    return go;
   }
 
   // For the line [p, t) ended by the terminator byte *t: sets n to its
@@ -1126,7 +1374,7 @@ class line_splitter {
     }
     if (!take(p, n, false, 0, sink)) {
       held_cr_ = false;
-      return error::line_too_long;
+      return error_;
     }
     if (held_cr_) note_carry();
     return error::ok;
@@ -1134,17 +1382,17 @@ class line_splitter {
 
   template <class Sink>
   error flush_tail(Sink& sink) {
-    if (failed_) return error::line_too_long;
+    if (error_ != error::ok) return error_;
     swallow_lf_ = false;
     if (held_cr_) {
       held_cr_ = false;
-      if (!take("\r", 1, false, 0, sink)) return error::line_too_long;
+      if (!take("\r", 1, false, 0, sink)) return error_;
     }
     if (skipping_) {
       skipping_ = false;
       end_of_line();
     } else if (!carry_.empty()) {
-      if (!take(nullptr, 0, true, line::unterminated, sink)) return error::line_too_long;
+      if (!take(nullptr, 0, true, line::unterminated, sink)) return error_;
     }
     return error::ok;
   }
@@ -1171,16 +1419,121 @@ class line_splitter {
   }
 
   line_options options_;
-  detail::simd_level simd_;
-  detail::carry_buffer carry_;
+  simd_level simd_;
+  carry_buffer carry_;
   line_stats stats_;
   std::string_view pull_;
   bool held_cr_ = false;     // crlf_or_lf: the chunk ended in '\r' that may precede '\n'
   bool swallow_lf_ = false;  // any: a '\r' ended the last chunk and a line; skip one '\n'
   bool skipping_ = false;    // dropping the rest of an overlong line
   bool cut_ = false;         // the open line has been split
-  bool failed_ = false;      // overflow::fail tripped
+  error error_ = error::ok;  // sticky: line_too_long (overflow::fail) or a sink's error
   bool pull_end_ = false;    // push_end() was called
+};
+
+}  // namespace detail
+}  // namespace sandlog
+
+#endif  // SANDLOG_DETAIL_LINE_ENGINE_HPP
+// ---- end sandlog/detail/line_engine.hpp ----
+
+namespace sandlog {
+
+class line_splitter : private detail::line_engine {
+ public:
+  // Allocates nothing until a line spans two chunks.
+  explicit line_splitter(line_options options = {}) noexcept : line_engine(options) {}
+
+  // Splits `chunk` and calls sink(const line&) for each line it completes.
+  // A view lives until the sink returns: it points into `chunk` or into the
+  // carry buffer. A line that `chunk` leaves open is kept (at most max_line
+  // bytes) for the next call. Returns error::line_too_long under
+  // overflow::fail, after delivering every line before the offending one;
+  // the splitter then stays failed until reset(). The sink may return void,
+  // or an error: one other than error::ok stops the splitter at once, and
+  // feed() returns it (and so do later calls, until reset()). Allocates only
+  // to grow the carry buffer (up to max_line bytes), never per line once warm.
+  template <class Sink>
+  error feed(std::string_view chunk, Sink&& sink) {
+    if (SANDLOG_UNLIKELY(error_ != error::ok)) return error_;
+    stats_.bytes += chunk.size();
+    carry_.compact();
+    return dispatch(chunk.data(), chunk.data() + chunk.size(), sink);
+  }
+
+  // Ends the stream: delivers the open line, if any, flagged unterminated.
+  // An empty stream, or one that ends with a terminator, gives no line.
+  // Afterwards the splitter starts a new stream (the counters carry on).
+  template <class Sink>
+  error finish(Sink&& sink) {
+    if (SANDLOG_UNLIKELY(error_ != error::ok)) return error_;
+    carry_.compact();
+    const error e = flush_tail(sink);
+    pull_ = {};
+    pull_end_ = false;
+    return e;
+  }
+
+  // Pull style: hands `chunk` to next(). Views returned by next() live until
+  // the following next(), push() or reset(); the chunk itself must stay
+  // valid until next() has returned false. Call only once next() is false.
+  void push(std::string_view chunk) noexcept {
+    stats_.bytes += chunk.size();
+    pull_ = chunk;
+  }
+  // Pull style: marks the end of the stream, so next() also yields the open
+  // line (flagged unterminated).
+  void push_end() noexcept { pull_end_ = true; }
+
+  // Pull style: stores the next line in `out` and returns true, or returns
+  // false when the pushed chunk is used up (or on error: see last_error()).
+  // Gives exactly the lines feed()/finish() would, in the same order.
+  bool next(line& out) {
+    if (error_ != error::ok) return false;
+    carry_.compact();
+    capture sink{&out, false};
+    while (!sink.got) {
+      // A held '\r' that turns out to be text may complete a piece: that
+      // piece is this step's line, so the byte after it waits for the next.
+      if (held_cr_ && (pull_.empty() ? pull_end_ : pull_.front() != '\n')) {
+        held_cr_ = false;
+        if (!take("\r", 1, false, 0, sink)) return false;
+        continue;
+      }
+      if (pull_.empty()) {
+        if (!pull_end_) return false;
+        pull_end_ = false;
+        flush_tail(sink);
+        return sink.got;
+      }
+      const std::size_t n = pull_step();
+      const char* p = pull_.data();
+      pull_.remove_prefix(n);
+      if (dispatch(p, p + n, sink) != error::ok) return false;
+    }
+    return true;
+  }
+
+  // error::line_too_long once overflow::fail has tripped, the error a sink
+  // returned to stop the splitter, else error::ok.
+  error last_error() const noexcept { return error_; }
+
+  // Bytes of the open line held in the carry buffer: at most max_line + 1.
+  std::size_t buffered() const noexcept { return buffered_bytes(); }
+
+  const line_stats& stats() const noexcept { return stats_; }
+  const line_options& options() const noexcept { return options_; }
+
+  // Forgets the open line, any error and the counters; keeps the options
+  // and the carry buffer's memory.
+  void reset() noexcept {
+    carry_.clear();
+    held_cr_ = swallow_lf_ = skipping_ = cut_ = false;
+    error_ = error::ok;
+    pull_ = {};
+    pull_end_ = false;
+    stats_ = {};
+  }
 };
 
 }  // namespace sandlog
@@ -1195,67 +1548,37 @@ class line_splitter {
 // (syntax::rfc3339, the default) is what containers, Kubernetes and Docker
 // write; the lenient one (syntax::iso8601) adds the ISO 8601 forms listed in
 // docs/timestamp.md. Nothing here allocates or throws.
+//
+// What this header provides, and where each piece is written:
+//   timestamp, syntax, leap_second, timestamp_options    vocabulary.hpp
+//   is_leap_year, days_in_month, days_from_civil,
+//     civil_from_days, iso_weekday, iso_week1_monday,
+//     iso_weeks_in_year                                   detail/calendar.hpp
+//   parse_timestamp (below); its fast path and the
+//     complete parser                                     detail/timestamp_fast.hpp,
+//                                                         detail/timestamp_general.hpp
+//   timestamp_memo, parse_timestamp with a memo           detail/timestamp_memo.hpp
+//   parse_timestamp_value (a whole text), to_unix_nanos,
+//     from_unix_nanos, to/from_sys_time                   below
+//   format_timestamp, format_options, fraction_digits,
+//     zone, max_timestamp_chars                           detail/timestamp_format.hpp
 #ifndef SANDLOG_TIMESTAMP_HPP
 #define SANDLOG_TIMESTAMP_HPP
 
-#include <cstddef>
 #include <cstdint>
-#include <cstring>
+#include <string_view>
 
+// ---- begin sandlog/detail/calendar.hpp ----
+// sandlog: civil-date math — days from and to (year, month, day), ISO weeks.
+// Public functions of timestamp.hpp, which includes this header; the parsers
+// and the formatter build on them.
+#ifndef SANDLOG_DETAIL_CALENDAR_HPP
+#define SANDLOG_DETAIL_CALENDAR_HPP
 
-#if SANDLOG_HAS_CPP20
-#include <chrono>
-#include <compare>
-#endif
+#include <cstdint>
+
 
 namespace sandlog {
-
-// An instant with nanosecond resolution, plus the UTC offset it was written
-// in. Comparisons look at the instant (seconds, nanos) only, so the same
-// instant written in two offsets compares equal.
-struct timestamp {
-  std::int64_t seconds = 0;         // UTC seconds since 1970-01-01T00:00:00Z
-  std::uint32_t nanos = 0;          // 0 .. 999'999'999
-  std::int16_t offset_minutes = 0;  // the UTC offset as written (for re-formatting)
-};
-
-constexpr bool operator==(const timestamp& a, const timestamp& b) noexcept {
-  return a.seconds == b.seconds && a.nanos == b.nanos;
-}
-constexpr bool operator!=(const timestamp& a, const timestamp& b) noexcept { return !(a == b); }
-constexpr bool operator<(const timestamp& a, const timestamp& b) noexcept {
-  return a.seconds < b.seconds || (a.seconds == b.seconds && a.nanos < b.nanos);
-}
-constexpr bool operator>(const timestamp& a, const timestamp& b) noexcept { return b < a; }
-constexpr bool operator<=(const timestamp& a, const timestamp& b) noexcept { return !(b < a); }
-constexpr bool operator>=(const timestamp& a, const timestamp& b) noexcept { return !(a < b); }
-#if SANDLOG_HAS_CPP20
-constexpr std::strong_ordering operator<=>(const timestamp& a, const timestamp& b) noexcept {
-  if (auto c = a.seconds <=> b.seconds; c != 0) return c;
-  return a.nanos <=> b.nanos;
-}
-#endif
-
-// Which grammar parse_timestamp accepts.
-enum class syntax : std::uint8_t {
-  rfc3339,  // strict: YYYY-MM-DD(T|t)HH:MM:SS[.f+](Z|z|±HH:MM)
-  iso8601,  // lenient: also the ISO 8601 forms in docs/timestamp.md
-};
-
-// What to do with a valid leap second (:60 where UTC reads 23:59:60).
-enum class leap_second : std::uint8_t {
-  clamp,        // 23:59:59.999999999 of that day: order with neighbours is kept
-  reject,       // fail with error::leap_second
-  next_second,  // :60 is the second after :59 (as timegm reads it); the fraction is kept
-};
-
-struct timestamp_options {
-  syntax grammar = syntax::rfc3339;
-  leap_second leap = leap_second::clamp;
-  // iso8601 only: a time without an offset is read as UTC instead of failing
-  // with error::bad_offset.
-  bool assume_utc = false;
-};
 
 // ---------------------------------------------------------------------------
 // Civil-date algorithms (proleptic Gregorian calendar), after Howard Hinnant's
@@ -1350,10 +1673,563 @@ namespace detail {
 
 constexpr std::int64_t first_day = days_from_civil(0, 1, 1);    // 0000-01-01
 constexpr std::int64_t last_day = days_from_civil(9999, 12, 31);  // 9999-12-31
-constexpr std::uint32_t pow10_u32[10] = {1,      10,      100,      1000,      10000,
-                                         100000, 1000000, 10000000, 100000000, 1000000000};
 
+// civil_from_days for days since 0000-01-01 in 0000..9999, after Neri and
+// Schneider (2022): the divisions of Hinnant's algorithm by era, century and
+// month length become multiplications on unsigned 32-bit values. Counted from
+// the March 1st of one era before year 0, so nothing is negative.
+struct civil_fields {
+  unsigned year, month, day;
+};
+SANDLOG_FORCE_INLINE civil_fields civil_from_days_0_9999(std::uint32_t days_since_0) noexcept {
+  const std::uint32_t n = days_since_0 + (146097 - 60);  // 0000-01-01 is day 60 of March-based year -1
+  const std::uint32_t n1 = 4 * n + 3;
+  const std::uint32_t centuries = n1 / 146097;
+  const std::uint32_t n2 = n1 % 146097 / 4 * 4 + 3;  // 4 * day of the century + 3
+  const std::uint64_t p2 = std::uint64_t{2939745} * n2;
+  const auto year_of_century = static_cast<std::uint32_t>(p2 >> 32);
+  const std::uint32_t day_of_year = static_cast<std::uint32_t>(p2) / 2939745 / 4;  // from March 1st
+  const std::uint32_t n3 = 2141 * day_of_year + 197913;
+  const std::uint32_t jan_feb = day_of_year >= 306;
+  return {100 * centuries + year_of_century + jan_feb - 400, (n3 >> 16) - 12 * jan_feb,
+          (n3 & 0xFFFF) / 2141 + 1};
+}
+
+}  // namespace detail
+}  // namespace sandlog
+
+#endif  // SANDLOG_DETAIL_CALENDAR_HPP
+// ---- end sandlog/detail/calendar.hpp ----
+// ---- begin sandlog/detail/timestamp_fast.hpp ----
+// sandlog: the fast path of parse_timestamp — the fixed fields of
+// "YYYY-MM-DDTHH:MM:SS" validated and converted a word at a time, then the
+// fraction and the zone. Returns false for every other shape, which goes to
+// parse_general (timestamp_general.hpp).
+#ifndef SANDLOG_DETAIL_TIMESTAMP_FAST_HPP
+#define SANDLOG_DETAIL_TIMESTAMP_FAST_HPP
+
+#include <cstddef>
+#include <cstdint>
+
+// ---- begin sandlog/detail/digits.hpp ----
+// sandlog: digits — tests and values, powers of ten, eight decimal digits
+// converted at once (both ways).
+#ifndef SANDLOG_DETAIL_DIGITS_HPP
+#define SANDLOG_DETAIL_DIGITS_HPP
+
+#include <cstdint>
+
+
+namespace sandlog {
+namespace detail {
+
+// Powers of ten: 10^n for n < 10 as 32 bits (the timestamp parsers scale a
+// fraction with them), for n < 20 as 64.
+inline constexpr std::uint32_t pow10_u32[10] = {1,      10,      100,      1000,      10000,
+                                                100000, 1000000, 10000000, 100000000, 1000000000};
+inline constexpr std::uint64_t pow10_u64_table[20] = {1,
+                                                      10,
+                                                      100,
+                                                      1000,
+                                                      10000,
+                                                      100000,
+                                                      1000000,
+                                                      10000000,
+                                                      100000000,
+                                                      1000000000,
+                                                      10000000000,
+                                                      100000000000,
+                                                      1000000000000,
+                                                      10000000000000,
+                                                      100000000000000,
+                                                      1000000000000000,
+                                                      10000000000000000,
+                                                      100000000000000000,
+                                                      1000000000000000000,
+                                                      10000000000000000000u};
+constexpr std::uint64_t pow10_u64(int n) noexcept { return pow10_u64_table[n]; }
+
+// An ASCII decimal digit, and its value.
 constexpr bool is_digit(char c) noexcept { return static_cast<unsigned char>(c - '0') < 10; }
+constexpr unsigned digit_value(char c) noexcept {
+  return static_cast<unsigned>(static_cast<unsigned char>(c)) - unsigned{'0'};
+}
+
+// The value of a hexadecimal digit (either case), or -1.
+constexpr int hex_value(char c) noexcept {
+  return c >= '0' && c <= '9'   ? c - '0'
+         : c >= 'a' && c <= 'f' ? c - 'a' + 10
+         : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                : -1;
+}
+
+// The value of 8 digit values (most significant at byte 0), as in simdjson:
+// combine neighbouring bytes, then neighbouring pairs, then quads.
+SANDLOG_FORCE_INLINE std::uint32_t eight_digits(std::uint64_t t) noexcept {
+  t = (t * 2561) >> 8;  // 2561 = 10 * 2^8 + 1
+  t = ((t & 0x00FF00FF00FF00FFu) * 6553601) >> 16;  // 100 * 2^16 + 1
+  return static_cast<std::uint32_t>(((t & 0x0000FFFF0000FFFFu) * 42949672960001u) >> 32);
+}
+
+// The 8 digits of v < 10^8 as text, most significant first: split into
+// halves of 4 digits in 32-bit lanes (x * 10486 >> 20 is x / 100 below
+// 10^4), then quarters of 2 digits in 16-bit lanes, then digits in bytes.
+SANDLOG_FORCE_INLINE std::uint64_t eight_ascii(std::uint32_t v) noexcept {
+  const std::uint32_t hi = v / 10000;
+  std::uint64_t x = hi | (std::uint64_t{v - hi * 10000} << 32);
+  const std::uint64_t hundreds = ((x * 10486) >> 20) & 0x0000007F0000007Fu;
+  x = hundreds | ((x - hundreds * 100) << 16);
+  const std::uint64_t tens = ((x * 103) >> 10) & 0x000F000F000F000Fu;
+  return (tens | ((x - tens * 10) << 8)) | 0x3030303030303030u;
+}
+
+}  // namespace detail
+}  // namespace sandlog
+
+#endif  // SANDLOG_DETAIL_DIGITS_HPP
+// ---- end sandlog/detail/digits.hpp ----
+// ---- begin sandlog/detail/swar.hpp ----
+// sandlog: eight bytes in one integer — loads, stores, byte masks and
+// literal words for the SWAR ("SIMD within a register") code of the parsers
+// and formatters.
+#ifndef SANDLOG_DETAIL_SWAR_HPP
+#define SANDLOG_DETAIL_SWAR_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+
+namespace sandlog {
+namespace detail {
+
+// Eight bytes at p as a little-endian word (byte p[0] in the low bits).
+SANDLOG_FORCE_INLINE std::uint64_t load8(const char* p) noexcept {
+  std::uint64_t v;
+  std::memcpy(&v, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  v = __builtin_bswap64(v);
+#endif
+  return v;
+}
+
+// Stores the low N bytes of v at p, byte 0 first (the inverse of load8).
+template <std::size_t N>
+SANDLOG_FORCE_INLINE void store(char* p, std::uint64_t v) noexcept {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  v = __builtin_bswap64(v);
+#endif
+  std::memcpy(p, &v, N);
+}
+
+// The eight bytes at p, in memory order, for comparing with a literal.
+SANDLOG_FORCE_INLINE std::uint64_t bytes8(const char* p) noexcept {
+  std::uint64_t w;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+SANDLOG_FORCE_INLINE std::uint16_t bytes2(const char* p) noexcept {
+  std::uint16_t w;
+  std::memcpy(&w, p, 2);
+  return w;
+}
+
+// Masks over the bytes of a word from load8, after "Bit Twiddling Hacks":
+// the high bit of each byte that is below c (c <= 0x80), or equal to c. The
+// lowest mark is exact; bytes above it may be marked through a borrow, so
+// only the lowest one is trusted (first_marked).
+inline constexpr std::uint64_t ones8 = 0x0101010101010101ull;
+inline constexpr std::uint64_t highs8 = 0x8080808080808080ull;
+SANDLOG_FORCE_INLINE constexpr std::uint64_t bytes_below(std::uint64_t x, unsigned char c) noexcept {
+  return (x - ones8 * c) & ~x & highs8;
+}
+SANDLOG_FORCE_INLINE constexpr std::uint64_t bytes_equal(std::uint64_t x, unsigned char c) noexcept {
+  const std::uint64_t q = x ^ (ones8 * c);
+  return (q - ones8) & ~q & highs8;
+}
+// The index of the byte of the lowest mark in m, which must not be zero.
+SANDLOG_FORCE_INLINE unsigned first_marked(std::uint64_t m) noexcept { return lowest_bit(m) >> 3; }
+
+// A group of 8 bytes described by the largest text each byte may hold: a
+// digit byte holds '0' up to the digit shown ("59" is a minute), any other
+// byte is a literal that must match exactly. text_word is the text with every
+// digit replaced by '0'; limit_word the largest value of each byte once that
+// is XORed in (the digit shown, 0 for a literal).
+constexpr std::uint64_t text_word(const char (&text)[9], bool limits) noexcept {
+  std::uint64_t v = 0;
+  for (int i = 7; i >= 0; --i) {
+    const bool digit = text[i] >= '0' && text[i] <= '9';
+    const auto byte = static_cast<unsigned char>(limits ? (digit ? text[i] - '0' : 0)
+                                                        : (digit ? '0' : text[i]));
+    v = (v << 8) | byte;
+  }
+  return v;
+}
+
+// The 8 bytes of a text as load8 reads them.
+constexpr std::uint64_t text_bytes(const char (&text)[9]) noexcept {
+  std::uint64_t v = 0;
+  for (int i = 7; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(text[i]);
+  return v;
+}
+
+}  // namespace detail
+}  // namespace sandlog
+
+#endif  // SANDLOG_DETAIL_SWAR_HPP
+// ---- end sandlog/detail/swar.hpp ----
+
+namespace sandlog {
+namespace detail {
+
+// ---- the fast path: SWAR validation and conversion of the fixed fields ----
+
+// Checks the 8 bytes of w against a text of digits and literals (text_word,
+// in swar.hpp) and
+// returns the word with each digit replaced by its value and each literal by
+// 0. Sets bits of `bad` unless every byte fits. After the XOR a byte fits
+// when its value t is at most its limit L (< 0x80): (0x80 | L) - t keeps bit
+// 7 exactly then, and no byte borrows from the next unless some t already has
+// bit 7 set, which flags it by itself.
+template <std::uint64_t Text, std::uint64_t Limit>
+SANDLOG_FORCE_INLINE std::uint64_t match8(std::uint64_t w, std::uint64_t& bad) noexcept {
+  constexpr std::uint64_t high = 0x8080808080808080u;
+  const std::uint64_t t = w ^ Text;
+  bad |= (t | ~((Limit | high) - t)) & high;
+  return t;
+}
+#define SANDLOG_TS_MATCH8(text, w, bad) \
+  match8<text_word(text, false), text_word(text, true)>(w, bad)
+
+// Bytes i and i+1 of a digit-value word combine into the two-digit number at byte i.
+SANDLOG_FORCE_INLINE std::uint64_t pairs(std::uint64_t t) noexcept { return t * 10 + (t >> 8); }
+SANDLOG_FORCE_INLINE unsigned byte_at(std::uint64_t v, int i) noexcept {
+  return static_cast<unsigned>(v >> (8 * i)) & 0xFFu;
+}
+
+// Indexed by [year % 4][month] (a multiple of 100 counts by its century),
+// for the months 0..19 that two digits with a tens digit of at most 1 can
+// name: the length of the month (0 when there is no such month, so no day
+// fits) and the days of the year before it. Row 0 is the leap year; indexing
+// by the remainder itself saves turning it into a flag.
+constexpr std::uint8_t month_length[4][32] = {
+    {0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31},
+    {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31},
+    {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31},
+    {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}};
+constexpr std::uint16_t days_before_month[4][32] = {
+    {0, 0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335},
+    {0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334},
+    {0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334},
+    {0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334}};
+
+// Reads the zone at p, "Z", "z" or "±HH:MM" (19 bytes precede p), and
+// stores the instant whose local time is `local` seconds past the epoch.
+SANDLOG_FORCE_INLINE bool parse_zone(const char* p, const char* last, std::int64_t local,
+                                     std::uint32_t nanos, timestamp& out, const char*& end) noexcept {
+  std::int64_t offset_seconds = 0;
+  int offset = 0;
+  if ((*p | 0x20) == 'z') {
+    ++p;
+  } else {
+    if (last - p < 6) return false;
+    // "±HH:MM" in one load that ends with it, checked like the fixed fields
+    // with the sign byte cleared. The sign is '+' or '-' (43 or 45) when
+    // sign - '+' is 0 or 2, and then 44 - sign is 1 or -1.
+    const std::uint64_t w = load8(p - 2) >> 16;
+    const auto sign = static_cast<std::int64_t>(w & 0xFF);
+    std::uint64_t off_bad = static_cast<std::uint64_t>(sign - '+') & ~std::uint64_t{2};
+    constexpr char offset_text[9] = {0, '2', '9', ':', '5', '9', 0, 0, 0};
+    const std::uint64_t u = pairs(SANDLOG_TS_MATCH8(offset_text, w & ~std::uint64_t{0xFF}, off_bad));
+    if ((off_bad != 0) | (byte_at(u, 1) > 23)) return false;
+    // Hours (byte 1) and minutes (byte 4) weighted in one multiply each, read
+    // at bit 40: as minutes for the record, as seconds for the instant (the
+    // two are independent, and the minutes vanish when nobody reads them).
+    const std::uint64_t hm = u & 0x000000FF0000FF00u;
+    offset = static_cast<int>((hm * ((std::uint64_t{60} << 32) | (1u << 8))) >> 40) *
+             static_cast<int>(44 - sign);
+    offset_seconds = static_cast<std::int64_t>((hm * ((std::uint64_t{3600} << 32) | (60u << 8))) >> 40) *
+                     (44 - sign);
+    p += 6;
+    // ":SS" after the offset is an offset with seconds: parse_general reads
+    // it (lenient) or rejects it (strict). A well-predicted test of one byte.
+    if (SANDLOG_UNLIKELY(p != last && *p == ':') && last - p >= 2 && is_digit(p[1])) return false;
+  }
+  out.seconds = local - offset_seconds;
+  out.nanos = nanos;
+  out.offset_minutes = static_cast<std::int16_t>(offset);
+  end = p;
+  return true;
+}
+
+// The 19 fixed bytes "YYYY-MM-DDTHH:MM:SS" as the three overlapping words
+// that cover them (bytes 0..7, 8..15, 11..18).
+struct fixed_words {
+  std::uint64_t w0, w1, w2;
+};
+SANDLOG_FORCE_INLINE fixed_words load_fixed(const char* first) noexcept {
+  return {load8(first), load8(first + 8), load8(first + 11)};
+}
+
+// Checks the fixed bytes of the common shape and, when they hold a valid
+// date and a time of 00:00:00..23:59:59, stores the local time they name in
+// seconds since the epoch. Returns false for anything else (including every
+// error, a leap second :60, hour 24 and the lenient forms).
+// Nothing that varies between timestamps of one shape (month, day) steers a
+// branch: only the shape itself does.
+SANDLOG_FORCE_INLINE bool fixed_fields(fixed_words w, std::int64_t& local_out) noexcept {
+  // Three overlapping words cover bytes 0..18; the limits already bound the
+  // month to 0..19, the day to 0..39, the hour to 0..29 and minute and second
+  // to 0..59 (so a leap second :60 goes to parse_general).
+  std::uint64_t bad = 0;
+  const std::uint64_t u0 = pairs(SANDLOG_TS_MATCH8("9999-19-", w.w0, bad));
+  // 'T' | 0x20 == 't' | 0x20 == 't': fold the case of the separator (byte 10).
+  const std::uint64_t u1 =
+      pairs(SANDLOG_TS_MATCH8("39t29:59", w.w1 | (std::uint64_t{0x20} << 16), bad));
+  const std::uint64_t u2 = pairs(SANDLOG_TS_MATCH8("29:59:59", w.w2, bad));
+  const unsigned century = byte_at(u0, 0), yy = byte_at(u0, 2);
+  const unsigned month = byte_at(u0, 5) & 31, day = byte_at(u1, 0);
+  // 0 for a leap year: a multiple of 4, except a multiple of 100 (yy == 0)
+  // unless of 400.
+  const unsigned leap_row = (yy != 0 ? yy : century) & 3;
+  // The hour (byte 3, at most 29 by its limit) is below 24 when adding
+  // 128 - 24 leaves bit 7 clear. Unless bad is set already, no byte of u1 is
+  // above 99, so nothing carries and no other byte reaches bit 7.
+  bad |= (u1 + (std::uint64_t{128 - 24} << 24)) & 0x8080808080808080u;
+  const bool ok = (bad == 0) & (day - 1 < month_length[leap_row][month]);
+  if (SANDLOG_UNLIKELY(!ok)) return false;
+  // Days before the year, from 0000-01-01: 365 per year plus a leap day for
+  // every multiple of 4 before it, less those of 100, plus those of 400.
+  const unsigned year = century * 100 + yy;
+  // Hours (byte 3) * 60 + minutes (byte 6) in one multiply, read at bit 48.
+  const auto minute_of_day =
+      static_cast<std::uint32_t>(((u1 & 0x00FF0000FF000000u) * ((60u << 24) | 1u)) >> 48);
+  const unsigned centuries = century + (yy != 0);  // multiples of 100 below year
+  const unsigned days = 365 * year + (year + 3) / 4 - centuries + (centuries + 3) / 4 +
+                        days_before_month[leap_row][month] + day - 1;
+  local_out = (static_cast<std::int64_t>(days) - 719528) * 86400 +
+              static_cast<std::int64_t>(minute_of_day * 60 + (u2 >> 48 & 0xFF));
+  return true;
+}
+
+// Reads what follows the fixed bytes of a timestamp at `first` ("[.f+]" and
+// the zone; at least 20 bytes are readable) and stores the instant whose
+// local time, to the whole second, is `local`. Returns false to hand any
+// other shape to parse_general.
+SANDLOG_FORCE_INLINE bool parse_tail(const char* first, const char* last, std::int64_t local,
+                                     timestamp& out, const char*& end, bool comma) noexcept {
+  const char* p = first + 19;
+  std::uint32_t nanos = 0;
+  if (*p == '.' || (comma && *p == ',')) {
+    ++p;
+    if (last - p >= 8) {
+      // Count the leading digits of the next 8 bytes and convert them at once.
+      // A byte is a digit when its value t is at most 9: t + 0x76 and t keep
+      // bit 7 clear. Carries only run upwards, so the lowest flag is exact.
+      const std::uint64_t t = load8(p) ^ 0x3030303030303030u;
+      const std::uint64_t nondigit = (t | (t + 0x7676767676767676u)) & 0x8080808080808080u;
+      if (static_cast<std::uint32_t>(nondigit) == 0x80000000u) {
+        // Exactly 3 digits: milliseconds, the common short fraction. Its own
+        // branch, predicted alike for a whole log, puts the offset at a known
+        // place, so reading it need not wait for the digits to be counted.
+        // (At least 8 bytes follow the mark, so the zone byte is readable.)
+        nanos = (byte_at(t, 0) * 100 + byte_at(t, 1) * 10 + byte_at(t, 2)) * 1000000;
+        return parse_zone(first + 23, last, local, nanos, out, end);
+      } else if (nondigit != 0) {
+        if ((nondigit & 0x80) != 0) return false;  // no digit
+        // The n digits alone, read as the first of 8, are their value times
+        // 10^(8 - n): one more factor 10 makes nanoseconds, for any n. The
+        // lowest flag, bit 8n + 7, gives the mask of the digits without a
+        // shift by a variable count (slow, and on the way to the offset).
+        const std::uint64_t first_flag = nondigit & (0 - nondigit);
+        nanos = eight_digits(t & ((first_flag >> 7) - 1)) * 10;
+        p += lowest_bit(nondigit) >> 3;
+      } else {
+        nanos = eight_digits(t) * 10;
+        p += 8;
+        if (p != last && is_digit(*p)) nanos += static_cast<std::uint32_t>(*p++ - '0');
+        while (p != last && is_digit(*p)) ++p;
+      }
+    } else {
+      int n = 0;
+      for (; p != last && is_digit(*p); ++p) {
+        if (n < 9) {
+          nanos = nanos * 10 + static_cast<std::uint32_t>(*p - '0');
+          ++n;
+        }
+      }
+      if (n == 0) return false;
+      nanos *= pow10_u32[9 - n];
+    }
+    if (p == last) return false;
+  }
+  return parse_zone(p, last, local, nanos, out, end);
+}
+#undef SANDLOG_TS_MATCH8
+
+// Parses the common shape "YYYY-MM-DDTHH:MM:SS[.f+](Z|±HH:MM)" when at least
+// 20 bytes are readable. Returns false to hand anything else to
+// parse_general, which decides.
+SANDLOG_FORCE_INLINE bool parse_fast(const char* first, const char* last, timestamp& out,
+                                     const char*& end, bool comma) noexcept {
+  std::int64_t local;
+  // Computed before the fraction and offset, whose positions depend on the
+  // input, so the two chains of work overlap.
+  if (SANDLOG_UNLIKELY(!fixed_fields(load_fixed(first), local))) return false;
+  return parse_tail(first, last, local, out, end, comma);
+}
+
+}  // namespace detail
+}  // namespace sandlog
+
+#endif  // SANDLOG_DETAIL_TIMESTAMP_FAST_HPP
+// ---- end sandlog/detail/timestamp_fast.hpp ----
+// ---- begin sandlog/detail/timestamp_format.hpp ----
+// sandlog: format_timestamp and its options — an instant written as RFC 3339,
+// the fields converted and stored a word at a time. Public names of
+// timestamp.hpp, which includes this header.
+#ifndef SANDLOG_DETAIL_TIMESTAMP_FORMAT_HPP
+#define SANDLOG_DETAIL_TIMESTAMP_FORMAT_HPP
+
+#include <cstddef>
+#include <cstdint>
+
+
+namespace sandlog {
+
+// How many fraction digits format_timestamp writes. Fewer than 9 truncate
+// (toward the past), as RFC 3339 writers do.
+enum class fraction_digits : std::uint8_t {
+  shortest,  // 0..9 digits, trailing zeros trimmed: exact (Docker's form)
+  none,      // whole seconds
+  milli,     // 3
+  micro,     // 6
+  nano,      // 9: exact
+};
+
+// Which offset format_timestamp writes the instant in.
+enum class zone : std::uint8_t {
+  utc,     // "Z"
+  stored,  // timestamp::offset_minutes ("Z" when it is 0)
+};
+
+struct format_options {
+  fraction_digits fraction = fraction_digits::shortest;
+  zone offset = zone::utc;
+};
+
+// The longest text format_timestamp writes: "YYYY-MM-DDTHH:MM:SS.nnnnnnnnn+HH:MM".
+inline constexpr std::size_t max_timestamp_chars = 35;
+
+namespace detail {
+
+// The first byte of every digit pair in a text of digits and literals (as
+// text_word takes it), marked 0x0F: where ascii_pairs puts a tens digit.
+constexpr std::uint64_t pair_starts(const char (&text)[9]) noexcept {
+  std::uint64_t v = 0;
+  int run = 0;
+  for (int i = 0; i < 8; ++i) {
+    const bool digit = text[i] >= '0' && text[i] <= '9';
+    run = digit ? run + 1 : 0;
+    if (run % 2 == 1) v |= std::uint64_t{0x0F} << (8 * i);
+  }
+  return v;
+}
+
+// Writes two-digit numbers into a text at once. x holds each number (< 100)
+// at the first byte of its pair (Starts, from pair_starts); the result is the
+// text with those digits in place. x * 103 >> 10 is x / 10 for x < 179, and
+// each product fits in the 16 bits of its own pair, so the pairs never mix.
+template <std::uint64_t Text, std::uint64_t Starts>
+SANDLOG_FORCE_INLINE std::uint64_t ascii_pairs(std::uint64_t x) noexcept {
+  const std::uint64_t tens = ((x * 103) >> 10) & Starts;
+  return Text | tens | ((x - tens * 10) << 8);
+}
+#define SANDLOG_TS_ASCII_PAIRS(text, x) \
+  ascii_pairs<text_word(text, false), pair_starts(text)>(x)
+
+}  // namespace detail
+
+// Writes ts as RFC 3339 into out, which must have room for
+// max_timestamp_chars bytes (all of which it may use as scratch); no
+// terminating NUL. Returns one past the last byte of the timestamp, or
+// nullptr (the content of out unspecified) when the instant cannot be written
+// in that form: a year outside 0000..9999 in the chosen offset, nanos not
+// below 10^9, or a stored offset beyond ±23:59. Allocates nothing.
+inline char* format_timestamp(const timestamp& ts, char* out, format_options opts = {}) noexcept {
+  const int off = opts.offset == zone::stored ? ts.offset_minutes : 0;
+  if (ts.nanos >= 1000000000u || off < -1439 || off > 1439) return nullptr;
+  // Local seconds since 0000-01-01T00:00:00, wrapping: one unsigned compare
+  // rejects both ends, as no int64 input can wrap back into the range.
+  constexpr std::uint64_t span = static_cast<std::uint64_t>(detail::last_day - detail::first_day + 1) * 86400;
+  const std::uint64_t local = static_cast<std::uint64_t>(ts.seconds) + static_cast<std::uint64_t>(off * 60) -
+                              static_cast<std::uint64_t>(detail::first_day * 86400);
+  if (local >= span) return nullptr;
+  // 86400 = 2^7 * 675, and local >> 7 fits 32 bits: a cheaper division.
+  const auto days = static_cast<std::uint32_t>(local >> 7) / 675;
+  const auto sod = static_cast<std::uint32_t>(local - std::uint64_t{days} * 86400);
+  const detail::civil_fields d = detail::civil_from_days_0_9999(days);
+  const std::uint32_t minutes = sod / 60, hour = minutes / 60;
+
+  using detail::ascii_pairs;
+  using detail::pair_starts;
+  using detail::text_word;
+  detail::store<8>(out, SANDLOG_TS_ASCII_PAIRS("0000-00-", (d.year / 100) | (std::uint64_t{d.year % 100} << 16) |
+                                                             (std::uint64_t{d.month} << 40)));
+  detail::store<8>(out + 8, SANDLOG_TS_ASCII_PAIRS("00T00:00", d.day | (std::uint64_t{hour} << 24) |
+                                                                 (std::uint64_t{minutes - hour * 60} << 48)));
+  // ":SS." and the first fraction digit, then the other 8 digits; a shorter
+  // fraction is the start of these, and the zone is written over the rest.
+  const std::uint32_t first = ts.nanos / 100000000, rest = ts.nanos - first * 100000000;
+  const std::uint64_t rest_text = detail::eight_ascii(rest);
+  detail::store<8>(out + 16, SANDLOG_TS_ASCII_PAIRS(":00.\0\0\0\0", std::uint64_t{sod - minutes * 60} << 8) |
+                               (std::uint64_t{'0' + first} << 32));
+  detail::store<8>(out + 21, rest_text);
+  unsigned digits = 0;
+  switch (opts.fraction) {
+    case fraction_digits::none: break;
+    case fraction_digits::milli: digits = 3; break;
+    case fraction_digits::micro: digits = 6; break;
+    case fraction_digits::nano: digits = 9; break;
+    case fraction_digits::shortest: {
+      // Trailing zero digits are the high zero bytes of the digit values.
+      const std::uint64_t values = rest_text ^ 0x3030303030303030u;
+      digits = values != 0 ? 9 - detail::leading_zeros(values) / 8 : (first != 0);
+      break;
+    }
+  }
+  char* p = out + 19 + digits + (digits != 0);
+  if (off == 0) {
+    *p = 'Z';
+    return p + 1;
+  }
+  const auto a = static_cast<unsigned>(off < 0 ? -off : off);
+  const unsigned oh = a / 60;
+  // '-' is '+' + 2.
+  const std::uint64_t zone_text = SANDLOG_TS_ASCII_PAIRS("+00:00\0\0", (std::uint64_t{oh} << 8) |
+                                                                         (std::uint64_t{a - oh * 60} << 32)) +
+                                  (off < 0 ? 2u : 0u);
+  detail::store<6>(p, zone_text);
+  return p + 6;
+}
+#undef SANDLOG_TS_ASCII_PAIRS
+}  // namespace sandlog
+
+#endif  // SANDLOG_DETAIL_TIMESTAMP_FORMAT_HPP
+// ---- end sandlog/detail/timestamp_format.hpp ----
+// ---- begin sandlog/detail/timestamp_general.hpp ----
+// sandlog: the complete timestamp parser, RFC 3339 and ISO 8601, written for
+// clarity. parse_timestamp's fast path (timestamp_fast.hpp) handles the
+// common shapes and leaves everything else, every error included, to it.
+#ifndef SANDLOG_DETAIL_TIMESTAMP_GENERAL_HPP
+#define SANDLOG_DETAIL_TIMESTAMP_GENERAL_HPP
+
+#include <cstddef>
+#include <cstdint>
+
+
+namespace sandlog {
+namespace detail {
 
 // Reads exactly n digits at p. On success advances p. Otherwise reports
 // error::too_short if the input ended while every byte so far was a digit,
@@ -1634,261 +2510,22 @@ inline parse_result parse_general(const char* first, const char* last, timestamp
   return parse_general(first, last, out, opts.grammar, opts.leap, opts.assume_utc);
 }
 
-// ---- the fast path: SWAR validation and conversion of the fixed fields ----
-
-// Eight bytes at p as a little-endian word (byte p[0] in the low bits).
-SANDLOG_FORCE_INLINE std::uint64_t load8(const char* p) noexcept {
-  std::uint64_t v;
-  std::memcpy(&v, p, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-  v = __builtin_bswap64(v);
-#endif
-  return v;
-}
-
-// A group of 8 bytes described by the largest text each byte may hold: a
-// digit byte holds '0' up to the digit shown ("59" is a minute), any other
-// byte is a literal that must match exactly. text_word is the text with every
-// digit replaced by '0'; limit_word the largest value of each byte once that
-// is XORed in (the digit shown, 0 for a literal).
-constexpr std::uint64_t text_word(const char (&text)[9], bool limits) noexcept {
-  std::uint64_t v = 0;
-  for (int i = 7; i >= 0; --i) {
-    const bool digit = text[i] >= '0' && text[i] <= '9';
-    const auto byte = static_cast<unsigned char>(limits ? (digit ? text[i] - '0' : 0)
-                                                        : (digit ? '0' : text[i]));
-    v = (v << 8) | byte;
-  }
-  return v;
-}
-
-// The 8 bytes of a text as load8 reads them.
-constexpr std::uint64_t text_bytes(const char (&text)[9]) noexcept {
-  std::uint64_t v = 0;
-  for (int i = 7; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(text[i]);
-  return v;
-}
-
-// Checks the 8 bytes of w against a text of digits and literals (above) and
-// returns the word with each digit replaced by its value and each literal by
-// 0. Sets bits of `bad` unless every byte fits. After the XOR a byte fits
-// when its value t is at most its limit L (< 0x80): (0x80 | L) - t keeps bit
-// 7 exactly then, and no byte borrows from the next unless some t already has
-// bit 7 set, which flags it by itself.
-template <std::uint64_t Text, std::uint64_t Limit>
-SANDLOG_FORCE_INLINE std::uint64_t match8(std::uint64_t w, std::uint64_t& bad) noexcept {
-  constexpr std::uint64_t high = 0x8080808080808080u;
-  const std::uint64_t t = w ^ Text;
-  bad |= (t | ~((Limit | high) - t)) & high;
-  return t;
-}
-#define SANDLOG_TS_MATCH8(text, w, bad) \
-  match8<text_word(text, false), text_word(text, true)>(w, bad)
-
-// Bytes i and i+1 of a digit-value word combine into the two-digit number at byte i.
-SANDLOG_FORCE_INLINE std::uint64_t pairs(std::uint64_t t) noexcept { return t * 10 + (t >> 8); }
-SANDLOG_FORCE_INLINE unsigned byte_at(std::uint64_t v, int i) noexcept {
-  return static_cast<unsigned>(v >> (8 * i)) & 0xFFu;
-}
-
-// The value of 8 digit values (most significant at byte 0), as in simdjson:
-// combine neighbouring bytes, then neighbouring pairs, then quads.
-SANDLOG_FORCE_INLINE std::uint32_t eight_digits(std::uint64_t t) noexcept {
-  t = (t * 2561) >> 8;  // 2561 = 10 * 2^8 + 1
-  t = ((t & 0x00FF00FF00FF00FFu) * 6553601) >> 16;  // 100 * 2^16 + 1
-  return static_cast<std::uint32_t>(((t & 0x0000FFFF0000FFFFu) * 42949672960001u) >> 32);
-}
-
-// Indexed by [year % 4][month] (a multiple of 100 counts by its century),
-// for the months 0..19 that two digits with a tens digit of at most 1 can
-// name: the length of the month (0 when there is no such month, so no day
-// fits) and the days of the year before it. Row 0 is the leap year; indexing
-// by the remainder itself saves turning it into a flag.
-constexpr std::uint8_t month_length[4][32] = {
-    {0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31},
-    {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31},
-    {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31},
-    {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}};
-constexpr std::uint16_t days_before_month[4][32] = {
-    {0, 0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335},
-    {0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334},
-    {0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334},
-    {0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334}};
-
-// Reads the zone at p, "Z", "z" or "±HH:MM" (19 bytes precede p), and
-// stores the instant whose local time is `local` seconds past the epoch.
-SANDLOG_FORCE_INLINE bool parse_zone(const char* p, const char* last, std::int64_t local,
-                                     std::uint32_t nanos, timestamp& out, const char*& end) noexcept {
-  std::int64_t offset_seconds = 0;
-  int offset = 0;
-  if ((*p | 0x20) == 'z') {
-    ++p;
-  } else {
-    if (last - p < 6) return false;
-    // "±HH:MM" in one load that ends with it, checked like the fixed fields
-    // with the sign byte cleared. The sign is '+' or '-' (43 or 45) when
-    // sign - '+' is 0 or 2, and then 44 - sign is 1 or -1.
-    const std::uint64_t w = load8(p - 2) >> 16;
-    const auto sign = static_cast<std::int64_t>(w & 0xFF);
-    std::uint64_t off_bad = static_cast<std::uint64_t>(sign - '+') & ~std::uint64_t{2};
-    constexpr char offset_text[9] = {0, '2', '9', ':', '5', '9', 0, 0, 0};
-    const std::uint64_t u = pairs(SANDLOG_TS_MATCH8(offset_text, w & ~std::uint64_t{0xFF}, off_bad));
-    if ((off_bad != 0) | (byte_at(u, 1) > 23)) return false;
-    // Hours (byte 1) and minutes (byte 4) weighted in one multiply each, read
-    // at bit 40: as minutes for the record, as seconds for the instant (the
-    // two are independent, and the minutes vanish when nobody reads them).
-    const std::uint64_t hm = u & 0x000000FF0000FF00u;
-    offset = static_cast<int>((hm * ((std::uint64_t{60} << 32) | (1u << 8))) >> 40) *
-             static_cast<int>(44 - sign);
-    offset_seconds = static_cast<std::int64_t>((hm * ((std::uint64_t{3600} << 32) | (60u << 8))) >> 40) *
-                     (44 - sign);
-    p += 6;
-    // ":SS" after the offset is an offset with seconds: parse_general reads
-    // it (lenient) or rejects it (strict). A well-predicted test of one byte.
-    if (SANDLOG_UNLIKELY(p != last && *p == ':') && last - p >= 2 && is_digit(p[1])) return false;
-  }
-  out.seconds = local - offset_seconds;
-  out.nanos = nanos;
-  out.offset_minutes = static_cast<std::int16_t>(offset);
-  end = p;
-  return true;
-}
-
-// The 19 fixed bytes "YYYY-MM-DDTHH:MM:SS" as the three overlapping words
-// that cover them (bytes 0..7, 8..15, 11..18).
-struct fixed_words {
-  std::uint64_t w0, w1, w2;
-};
-SANDLOG_FORCE_INLINE fixed_words load_fixed(const char* first) noexcept {
-  return {load8(first), load8(first + 8), load8(first + 11)};
-}
-
-// Checks the fixed bytes of the common shape and, when they hold a valid
-// date and a time of 00:00:00..23:59:59, stores the local time they name in
-// seconds since the epoch. Returns false for anything else (including every
-// error, a leap second :60, hour 24 and the lenient forms).
-// Nothing that varies between timestamps of one shape (month, day) steers a
-// branch: only the shape itself does.
-SANDLOG_FORCE_INLINE bool fixed_fields(fixed_words w, std::int64_t& local_out) noexcept {
-  // Three overlapping words cover bytes 0..18; the limits already bound the
-  // month to 0..19, the day to 0..39, the hour to 0..29 and minute and second
-  // to 0..59 (so a leap second :60 goes to parse_general).
-  std::uint64_t bad = 0;
-  const std::uint64_t u0 = pairs(SANDLOG_TS_MATCH8("9999-19-", w.w0, bad));
-  // 'T' | 0x20 == 't' | 0x20 == 't': fold the case of the separator (byte 10).
-  const std::uint64_t u1 =
-      pairs(SANDLOG_TS_MATCH8("39t29:59", w.w1 | (std::uint64_t{0x20} << 16), bad));
-  const std::uint64_t u2 = pairs(SANDLOG_TS_MATCH8("29:59:59", w.w2, bad));
-  const unsigned century = byte_at(u0, 0), yy = byte_at(u0, 2);
-  const unsigned month = byte_at(u0, 5) & 31, day = byte_at(u1, 0);
-  // 0 for a leap year: a multiple of 4, except a multiple of 100 (yy == 0)
-  // unless of 400.
-  const unsigned leap_row = (yy != 0 ? yy : century) & 3;
-  // The hour (byte 3, at most 29 by its limit) is below 24 when adding
-  // 128 - 24 leaves bit 7 clear. Unless bad is set already, no byte of u1 is
-  // above 99, so nothing carries and no other byte reaches bit 7.
-  bad |= (u1 + (std::uint64_t{128 - 24} << 24)) & 0x8080808080808080u;
-  const bool ok = (bad == 0) & (day - 1 < month_length[leap_row][month]);
-  if (SANDLOG_UNLIKELY(!ok)) return false;
-  // Days before the year, from 0000-01-01: 365 per year plus a leap day for
-  // every multiple of 4 before it, less those of 100, plus those of 400.
-  const unsigned year = century * 100 + yy;
-  // Hours (byte 3) * 60 + minutes (byte 6) in one multiply, read at bit 48.
-  const auto minute_of_day =
-      static_cast<std::uint32_t>(((u1 & 0x00FF0000FF000000u) * ((60u << 24) | 1u)) >> 48);
-  const unsigned centuries = century + (yy != 0);  // multiples of 100 below year
-  const unsigned days = 365 * year + (year + 3) / 4 - centuries + (centuries + 3) / 4 +
-                        days_before_month[leap_row][month] + day - 1;
-  local_out = (static_cast<std::int64_t>(days) - 719528) * 86400 +
-              static_cast<std::int64_t>(minute_of_day * 60 + (u2 >> 48 & 0xFF));
-  return true;
-}
-
-// Reads what follows the fixed bytes of a timestamp at `first` ("[.f+]" and
-// the zone; at least 20 bytes are readable) and stores the instant whose
-// local time, to the whole second, is `local`. Returns false to hand any
-// other shape to parse_general.
-SANDLOG_FORCE_INLINE bool parse_tail(const char* first, const char* last, std::int64_t local,
-                                     timestamp& out, const char*& end, bool comma) noexcept {
-  const char* p = first + 19;
-  std::uint32_t nanos = 0;
-  if (*p == '.' || (comma && *p == ',')) {
-    ++p;
-    if (last - p >= 8) {
-      // Count the leading digits of the next 8 bytes and convert them at once.
-      // A byte is a digit when its value t is at most 9: t + 0x76 and t keep
-      // bit 7 clear. Carries only run upwards, so the lowest flag is exact.
-      const std::uint64_t t = load8(p) ^ 0x3030303030303030u;
-      const std::uint64_t nondigit = (t | (t + 0x7676767676767676u)) & 0x8080808080808080u;
-      if (static_cast<std::uint32_t>(nondigit) == 0x80000000u) {
-        // Exactly 3 digits: milliseconds, the common short fraction. Its own
-        // branch, predicted alike for a whole log, puts the offset at a known
-        // place, so reading it need not wait for the digits to be counted.
-        // (At least 8 bytes follow the mark, so the zone byte is readable.)
-        nanos = (byte_at(t, 0) * 100 + byte_at(t, 1) * 10 + byte_at(t, 2)) * 1000000;
-        return parse_zone(first + 23, last, local, nanos, out, end);
-      } else if (nondigit != 0) {
-        if ((nondigit & 0x80) != 0) return false;  // no digit
-        // The n digits alone, read as the first of 8, are their value times
-        // 10^(8 - n): one more factor 10 makes nanoseconds, for any n. The
-        // lowest flag, bit 8n + 7, gives the mask of the digits without a
-        // shift by a variable count (slow, and on the way to the offset).
-        const std::uint64_t first_flag = nondigit & (0 - nondigit);
-        nanos = eight_digits(t & ((first_flag >> 7) - 1)) * 10;
-        p += lowest_bit(nondigit) >> 3;
-      } else {
-        nanos = eight_digits(t) * 10;
-        p += 8;
-        if (p != last && is_digit(*p)) nanos += static_cast<std::uint32_t>(*p++ - '0');
-        while (p != last && is_digit(*p)) ++p;
-      }
-    } else {
-      int n = 0;
-      for (; p != last && is_digit(*p); ++p) {
-        if (n < 9) {
-          nanos = nanos * 10 + static_cast<std::uint32_t>(*p - '0');
-          ++n;
-        }
-      }
-      if (n == 0) return false;
-      nanos *= pow10_u32[9 - n];
-    }
-    if (p == last) return false;
-  }
-  return parse_zone(p, last, local, nanos, out, end);
-}
-#undef SANDLOG_TS_MATCH8
-
-// Parses the common shape "YYYY-MM-DDTHH:MM:SS[.f+](Z|±HH:MM)" when at least
-// 20 bytes are readable. Returns false to hand anything else to
-// parse_general, which decides.
-SANDLOG_FORCE_INLINE bool parse_fast(const char* first, const char* last, timestamp& out,
-                                     const char*& end, bool comma) noexcept {
-  std::int64_t local;
-  // Computed before the fraction and offset, whose positions depend on the
-  // input, so the two chains of work overlap.
-  if (SANDLOG_UNLIKELY(!fixed_fields(load_fixed(first), local))) return false;
-  return parse_tail(first, last, local, out, end, comma);
-}
-
 }  // namespace detail
+}  // namespace sandlog
 
-// Parses a timestamp at the start of [first, last) in the grammar of `opts`
-// and stores it in `out` (left unchanged on failure). Returns a pointer one
-// past the timestamp, or the error and where it was found. Never reads at or
-// past `last`; allocates nothing.
-// (Forced inline: the fast path is small, and an out-of-line call made GCC
-// spill the options byte by byte and reload them as a word, a store-forwarding
-// stall that cost more than the parse.)
-SANDLOG_FORCE_INLINE parse_result parse_timestamp(const char* first, const char* last,
-                                                  timestamp& out,
-                                                  timestamp_options opts = {}) noexcept {
-  const char* end = nullptr;
-  if (SANDLOG_LIKELY(last - first >= 20) &&
-      detail::parse_fast(first, last, out, end, opts.grammar == syntax::iso8601))
-    return {end, error::ok};
-  return detail::parse_general(first, last, out, opts.grammar, opts.leap, opts.assume_utc);
-}
+#endif  // SANDLOG_DETAIL_TIMESTAMP_GENERAL_HPP
+// ---- end sandlog/detail/timestamp_general.hpp ----
+// ---- begin sandlog/detail/timestamp_memo.hpp ----
+// sandlog: timestamp_memo and the parse_timestamp overload that uses it: the
+// whole second of the last timestamp remembered, for streams of timestamps
+// that share it. Public names of timestamp.hpp, which includes this header.
+#ifndef SANDLOG_DETAIL_TIMESTAMP_MEMO_HPP
+#define SANDLOG_DETAIL_TIMESTAMP_MEMO_HPP
+
+#include <cstdint>
+
+
+namespace sandlog {
 
 // The whole second of the last timestamp parsed through it, for streams of
 // timestamps that share it: log lines written in the same second share the
@@ -1940,6 +2577,48 @@ SANDLOG_FORCE_INLINE parse_result parse_timestamp(const char* first, const char*
     }
   }
   return detail::parse_general(first, last, out, opts.grammar, opts.leap, opts.assume_utc);
+}
+}  // namespace sandlog
+
+#endif  // SANDLOG_DETAIL_TIMESTAMP_MEMO_HPP
+// ---- end sandlog/detail/timestamp_memo.hpp ----
+
+#if SANDLOG_HAS_CPP20
+#include <chrono>
+#endif
+
+namespace sandlog {
+
+// Parses a timestamp at the start of [first, last) in the grammar of `opts`
+// and stores it in `out` (left unchanged on failure). Returns a pointer one
+// past the timestamp, or the error and where it was found. Never reads at or
+// past `last`; allocates nothing.
+// (Forced inline: the fast path is small, and an out-of-line call made GCC
+// spill the options byte by byte and reload them as a word, a store-forwarding
+// stall that cost more than the parse.)
+SANDLOG_FORCE_INLINE parse_result parse_timestamp(const char* first, const char* last,
+                                                  timestamp& out,
+                                                  timestamp_options opts = {}) noexcept {
+  const char* end = nullptr;
+  if (SANDLOG_LIKELY(last - first >= 20) &&
+      detail::parse_fast(first, last, out, end, opts.grammar == syntax::iso8601))
+    return {end, error::ok};
+  return detail::parse_general(first, last, out, opts.grammar, opts.leap, opts.assume_utc);
+}
+
+// Parses the whole of `text` as a timestamp (parse_timestamp with
+// `options`): its errors pass through; bytes left after a complete timestamp
+// are error::trailing_bytes. Every whole-text timestamp in sandlog (JSON
+// fields, logfmt values, predicate literals) is read by this. Allocates
+// nothing.
+inline value_result<timestamp> parse_timestamp_value(std::string_view text,
+                                                     timestamp_options options = {}) noexcept {
+  timestamp t{};
+  const char* const end = text.data() + text.size();
+  const parse_result r = parse_timestamp(text.data(), end, t, options);
+  if (!r) return {timestamp{}, r.ec};
+  if (r.ptr != end) return {timestamp{}, error::trailing_bytes};
+  return {t, error::ok};
 }
 
 // ---------------------------------------------------------------------------
@@ -1994,180 +2673,6 @@ constexpr timestamp from_sys_time(sys_nanoseconds tp) noexcept {
 }
 #endif
 
-// ---------------------------------------------------------------------------
-// Formatting
-// ---------------------------------------------------------------------------
-
-// How many fraction digits format_timestamp writes. Fewer than 9 truncate
-// (toward the past), as RFC 3339 writers do.
-enum class fraction_digits : std::uint8_t {
-  shortest,  // 0..9 digits, trailing zeros trimmed: exact (Docker's form)
-  none,      // whole seconds
-  milli,     // 3
-  micro,     // 6
-  nano,      // 9: exact
-};
-
-// Which offset format_timestamp writes the instant in.
-enum class zone : std::uint8_t {
-  utc,     // "Z"
-  stored,  // timestamp::offset_minutes ("Z" when it is 0)
-};
-
-struct format_options {
-  fraction_digits fraction = fraction_digits::shortest;
-  zone offset = zone::utc;
-};
-
-// The longest text format_timestamp writes: "YYYY-MM-DDTHH:MM:SS.nnnnnnnnn+HH:MM".
-inline constexpr std::size_t max_timestamp_chars = 35;
-
-namespace detail {
-
-// The first byte of every digit pair in a text of digits and literals (as
-// text_word takes it), marked 0x0F: where ascii_pairs puts a tens digit.
-constexpr std::uint64_t pair_starts(const char (&text)[9]) noexcept {
-  std::uint64_t v = 0;
-  int run = 0;
-  for (int i = 0; i < 8; ++i) {
-    const bool digit = text[i] >= '0' && text[i] <= '9';
-    run = digit ? run + 1 : 0;
-    if (run % 2 == 1) v |= std::uint64_t{0x0F} << (8 * i);
-  }
-  return v;
-}
-
-// Writes two-digit numbers into a text at once. x holds each number (< 100)
-// at the first byte of its pair (Starts, from pair_starts); the result is the
-// text with those digits in place. x * 103 >> 10 is x / 10 for x < 179, and
-// each product fits in the 16 bits of its own pair, so the pairs never mix.
-template <std::uint64_t Text, std::uint64_t Starts>
-SANDLOG_FORCE_INLINE std::uint64_t ascii_pairs(std::uint64_t x) noexcept {
-  const std::uint64_t tens = ((x * 103) >> 10) & Starts;
-  return Text | tens | ((x - tens * 10) << 8);
-}
-#define SANDLOG_TS_ASCII_PAIRS(text, x) \
-  ascii_pairs<text_word(text, false), pair_starts(text)>(x)
-
-// The 8 digits of v < 10^8 as text, most significant first: split into
-// halves of 4 digits in 32-bit lanes (x * 10486 >> 20 is x / 100 below
-// 10^4), then quarters of 2 digits in 16-bit lanes, then digits in bytes.
-SANDLOG_FORCE_INLINE std::uint64_t eight_ascii(std::uint32_t v) noexcept {
-  const std::uint32_t hi = v / 10000;
-  std::uint64_t x = hi | (std::uint64_t{v - hi * 10000} << 32);
-  const std::uint64_t hundreds = ((x * 10486) >> 20) & 0x0000007F0000007Fu;
-  x = hundreds | ((x - hundreds * 100) << 16);
-  const std::uint64_t tens = ((x * 103) >> 10) & 0x000F000F000F000Fu;
-  return (tens | ((x - tens * 10) << 8)) | 0x3030303030303030u;
-}
-
-// Stores the low N bytes of v at p, byte 0 first (the inverse of load8).
-template <std::size_t N>
-SANDLOG_FORCE_INLINE void store(char* p, std::uint64_t v) noexcept {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-  v = __builtin_bswap64(v);
-#endif
-  std::memcpy(p, &v, N);
-}
-
-// Leading zero bits of x, which must not be zero.
-SANDLOG_FORCE_INLINE unsigned leading_zeros(std::uint64_t x) noexcept {
-#if defined(__GNUC__) || defined(__clang__)
-  return static_cast<unsigned>(__builtin_clzll(x));
-#else
-  unsigned n = 0;
-  while ((x & (std::uint64_t{1} << 63)) == 0) x <<= 1, ++n;
-  return n;
-#endif
-}
-
-// civil_from_days for days since 0000-01-01 in 0000..9999, after Neri and
-// Schneider (2022): the divisions of Hinnant's algorithm by era, century and
-// month length become multiplications on unsigned 32-bit values. Counted from
-// the March 1st of one era before year 0, so nothing is negative.
-struct civil_fields {
-  unsigned year, month, day;
-};
-SANDLOG_FORCE_INLINE civil_fields civil_from_days_0_9999(std::uint32_t days_since_0) noexcept {
-  const std::uint32_t n = days_since_0 + (146097 - 60);  // 0000-01-01 is day 60 of March-based year -1
-  const std::uint32_t n1 = 4 * n + 3;
-  const std::uint32_t centuries = n1 / 146097;
-  const std::uint32_t n2 = n1 % 146097 / 4 * 4 + 3;  // 4 * day of the century + 3
-  const std::uint64_t p2 = std::uint64_t{2939745} * n2;
-  const auto year_of_century = static_cast<std::uint32_t>(p2 >> 32);
-  const std::uint32_t day_of_year = static_cast<std::uint32_t>(p2) / 2939745 / 4;  // from March 1st
-  const std::uint32_t n3 = 2141 * day_of_year + 197913;
-  const std::uint32_t jan_feb = day_of_year >= 306;
-  return {100 * centuries + year_of_century + jan_feb - 400, (n3 >> 16) - 12 * jan_feb,
-          (n3 & 0xFFFF) / 2141 + 1};
-}
-
-}  // namespace detail
-
-// Writes ts as RFC 3339 into out, which must have room for
-// max_timestamp_chars bytes (all of which it may use as scratch); no
-// terminating NUL. Returns one past the last byte of the timestamp, or
-// nullptr (the content of out unspecified) when the instant cannot be written
-// in that form: a year outside 0000..9999 in the chosen offset, nanos not
-// below 10^9, or a stored offset beyond ±23:59. Allocates nothing.
-inline char* format_timestamp(const timestamp& ts, char* out, format_options opts = {}) noexcept {
-  const int off = opts.offset == zone::stored ? ts.offset_minutes : 0;
-  if (ts.nanos >= 1000000000u || off < -1439 || off > 1439) return nullptr;
-  // Local seconds since 0000-01-01T00:00:00, wrapping: one unsigned compare
-  // rejects both ends, as no int64 input can wrap back into the range.
-  constexpr std::uint64_t span = static_cast<std::uint64_t>(detail::last_day - detail::first_day + 1) * 86400;
-  const std::uint64_t local = static_cast<std::uint64_t>(ts.seconds) + static_cast<std::uint64_t>(off * 60) -
-                              static_cast<std::uint64_t>(detail::first_day * 86400);
-  if (local >= span) return nullptr;
-  // 86400 = 2^7 * 675, and local >> 7 fits 32 bits: a cheaper division.
-  const auto days = static_cast<std::uint32_t>(local >> 7) / 675;
-  const auto sod = static_cast<std::uint32_t>(local - std::uint64_t{days} * 86400);
-  const detail::civil_fields d = detail::civil_from_days_0_9999(days);
-  const std::uint32_t minutes = sod / 60, hour = minutes / 60;
-
-  using detail::ascii_pairs;
-  using detail::pair_starts;
-  using detail::text_word;
-  detail::store<8>(out, SANDLOG_TS_ASCII_PAIRS("0000-00-", (d.year / 100) | (std::uint64_t{d.year % 100} << 16) |
-                                                             (std::uint64_t{d.month} << 40)));
-  detail::store<8>(out + 8, SANDLOG_TS_ASCII_PAIRS("00T00:00", d.day | (std::uint64_t{hour} << 24) |
-                                                                 (std::uint64_t{minutes - hour * 60} << 48)));
-  // ":SS." and the first fraction digit, then the other 8 digits; a shorter
-  // fraction is the start of these, and the zone is written over the rest.
-  const std::uint32_t first = ts.nanos / 100000000, rest = ts.nanos - first * 100000000;
-  const std::uint64_t rest_text = detail::eight_ascii(rest);
-  detail::store<8>(out + 16, SANDLOG_TS_ASCII_PAIRS(":00.\0\0\0\0", std::uint64_t{sod - minutes * 60} << 8) |
-                               (std::uint64_t{'0' + first} << 32));
-  detail::store<8>(out + 21, rest_text);
-  unsigned digits = 0;
-  switch (opts.fraction) {
-    case fraction_digits::none: break;
-    case fraction_digits::milli: digits = 3; break;
-    case fraction_digits::micro: digits = 6; break;
-    case fraction_digits::nano: digits = 9; break;
-    case fraction_digits::shortest: {
-      // Trailing zero digits are the high zero bytes of the digit values.
-      const std::uint64_t values = rest_text ^ 0x3030303030303030u;
-      digits = values != 0 ? 9 - detail::leading_zeros(values) / 8 : (first != 0);
-      break;
-    }
-  }
-  char* p = out + 19 + digits + (digits != 0);
-  if (off == 0) {
-    *p = 'Z';
-    return p + 1;
-  }
-  const auto a = static_cast<unsigned>(off < 0 ? -off : off);
-  const unsigned oh = a / 60;
-  // '-' is '+' + 2.
-  const std::uint64_t zone_text = SANDLOG_TS_ASCII_PAIRS("+00:00\0\0", (std::uint64_t{oh} << 8) |
-                                                                         (std::uint64_t{a - oh * 60} << 32)) +
-                                  (off < 0 ? 2u : 0u);
-  detail::store<6>(p, zone_text);
-  return p + 6;
-}
-#undef SANDLOG_TS_ASCII_PAIRS
-
 }  // namespace sandlog
 
 #endif  // SANDLOG_TIMESTAMP_HPP
@@ -2182,39 +2687,351 @@ inline char* format_timestamp(const timestamp& ts, char* out, format_options opt
 // themselves. cri_joiner puts CRI partial fragments (`P`) back together.
 // Docker json-file lines are decoded by json.hpp, which fills the same
 // log_record.
+//
+// What this header provides, and where each piece is written:
+//   stream_kind, log_format, log_record                 vocabulary.hpp
+//   parse_record, record_parser                         below (the parsers:
+//                                                       detail/record_parse.hpp)
+//   detect_format, format_detector                      detail/format_detect.hpp
+//   cri_joiner, joiner_options, joined_record,
+//     joiner_stats                                      detail/cri_joiner.hpp
 #ifndef SANDLOG_RECORD_HPP
 #define SANDLOG_RECORD_HPP
 
+#include <string_view>
+
+// ---- begin sandlog/detail/cri_joiner.hpp ----
+// sandlog: cri_joiner, which puts CRI partial fragments (`P` ... `F`) back
+// together into whole messages, one open message per stream. Public names of
+// record.hpp, which includes this header.
+#ifndef SANDLOG_DETAIL_CRI_JOINER_HPP
+#define SANDLOG_DETAIL_CRI_JOINER_HPP
+
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <string>
 #include <string_view>
 
 
 namespace sandlog {
 
-// The stream a line was written to; `unknown` when the envelope does not say.
-enum class stream_kind : std::uint8_t { unknown, out, err };
-
-// The envelope a line is written in.
-//   raw          `some log line`
-//   timestamped  `2026-02-20T14:30:00Z some log line`
-//   cri          `2026-02-20T14:30:00.123456789Z stdout F some log line`
-//   bracketed    `[2026-03-06T10:00:52Z] sandbox.lifecycle.created`
-//   docker_json  `{"log":"hello\n","stream":"stdout","time":"..."}` (json.hpp)
-enum class log_format : std::uint8_t { raw, timestamped, cri, bracketed, docker_json };
-
-// One decoded line. `message` is a view into the decoder's input (or, for
-// docker_json, into the decoder's buffer); it lives as long as that does.
-struct log_record {
-  timestamp time{};                     // meaningful only when has_time
-  bool has_time = false;
-  stream_kind stream = stream_kind::unknown;
-  bool partial = false;                 // a fragment of a longer line (CRI `P`)
-  std::string_view message{};
+// What cri_joiner does with messages longer than max_message bytes: the
+// policies of the line splitter (sandlog::overflow), applied to the joined
+// message.
+struct joiner_options {
+  std::size_t max_message = std::size_t{1} << 20;  // bytes; 0 acts as 1
+  overflow on_overflow = overflow::split;
 };
 
+// One message put together by cri_joiner. `record.time` is the time of the
+// message's first fragment; `record.partial` is true for a piece that is not
+// the end of its message (flags `line::continued` or `line::unterminated`).
+struct joined_record {
+  log_record record;
+  std::uint8_t flags = 0;  // line::continued, line::truncated, line::unterminated
+
+  constexpr bool is_continued() const noexcept { return (flags & line::continued) != 0; }
+  constexpr bool is_truncated() const noexcept { return (flags & line::truncated) != 0; }
+  constexpr bool is_unterminated() const noexcept { return (flags & line::unterminated) != 0; }
+};
+
+// Counters since construction or the last reset().
+struct joiner_stats {
+  std::uint64_t messages = 0;   // messages ended (by F, by finish, or dropped)
+  std::uint64_t split = 0;      // messages cut into pieces (overflow::split)
+  std::uint64_t truncated = 0;  // messages cut short (overflow::truncate)
+  std::uint64_t discarded = 0;  // messages dropped (overflow::discard)
+};
+
+// Reassembles CRI partial fragments (`P`, `P`, ..., `F`) into whole
+// messages. Fragments of stdout and stderr may interleave: each stream has
+// its own message in progress. A record that is not partial and has nothing
+// pending is passed through as it is (its message still a view into the
+// caller's line); otherwise the fragments are copied into that stream's
+// reused buffer, which never holds more than max_message bytes. Once the
+// buffers have grown, nothing allocates.
+class cri_joiner {
+ public:
+  explicit cri_joiner(joiner_options options = {}) noexcept : options_(options) {
+    if (options_.max_message == 0) options_.max_message = 1;
+  }
+
+  // Takes one decoded record (usually from parse_record with log_format::cri)
+  // and calls sink(const joined_record&) for each message or piece it
+  // completes. The views passed to the sink live until it returns: they point
+  // into `rec.message` or into the joiner's buffer. Returns
+  // error::line_too_long under overflow::fail, or the error the sink
+  // returned to stop (the sink may return void or an error); the joiner then
+  // stays failed until reset(). Else error::ok. Allocates only to grow a
+  // stream's buffer, up to max_message bytes.
+  template <class Sink>
+  SANDLOG_FORCE_INLINE error add(const log_record& rec, Sink&& sink) {
+    // The common case, a whole line with no message open and no failure,
+    // costs one test of busy_ on top of the two the record always needs.
+    if (SANDLOG_LIKELY(busy_ == 0 && !rec.partial && rec.message.size() <= options_.max_message)) {
+      ++stats_.messages;
+      const error e = detail::call_sink(sink, joined_record{plain(rec), 0});
+      if (SANDLOG_UNLIKELY(e != error::ok)) return stop(e);
+      return error::ok;
+    }
+    // The fields one by one: were rec's address to reach an out-of-line
+    // call, the caller's record would have to live in memory.
+    return add_slow(rec.time, rec.has_time, rec.stream, rec.partial, rec.message, sink);
+  }
+
+  // Ends the stream: each message still waiting for its `F` is delivered,
+  // flagged line::unterminated (stdout's, then stderr's, then unknown's).
+  // Views live until the sink returns.
+  template <class Sink>
+  error finish(Sink&& sink) {
+    if (SANDLOG_UNLIKELY(busy_ & failed_bit)) return failure_;
+    for (stream_kind k : {stream_kind::out, stream_kind::err, stream_kind::unknown}) {
+      slot& s = slots_[static_cast<std::size_t>(k)];
+      if (!is_open(s)) continue;
+      const bool go = s.skipping || emit(s, k, s.buf, line::unterminated, sink);
+      close(s);
+      s.buf.clear();
+      if (!go) return stop(failure_);
+    }
+    return error::ok;
+  }
+
+  // Bytes held for unfinished messages (all streams).
+  std::size_t buffered() const noexcept {
+    return slots_[0].buf.size() + slots_[1].buf.size() + slots_[2].buf.size();
+  }
+  // error::line_too_long once overflow::fail has tripped, the error a sink
+  // returned to stop the joiner, else error::ok.
+  error last_error() const noexcept { return (busy_ & failed_bit) != 0 ? failure_ : error::ok; }
+  const joiner_stats& stats() const noexcept { return stats_; }
+  const joiner_options& options() const noexcept { return options_; }
+
+  // Forgets unfinished messages, any error and the counters; keeps the
+  // buffers' memory.
+  void reset() noexcept {
+    for (slot& s : slots_) {
+      s.buf.clear();
+      s.skipping = s.cut = false;
+    }
+    busy_ = 0;
+    failure_ = error::ok;
+    stats_ = {};
+  }
+
+ private:
+  // One per stream_kind (unknown, out, err).
+  static constexpr std::size_t slot_count = static_cast<std::size_t>(stream_kind::err) + 1;
+
+  struct slot {
+    std::string buf;
+    timestamp time{};
+    bool has_time = false;
+    bool skipping = false;  // dropping the rest of an overlong message
+    bool cut = false;       // the open message has been split
+  };
+
+  // busy_ holds one bit per stream with a message open (a message has
+  // started and not ended), and failed_bit once overflow::fail has tripped:
+  // zero means every record that is not partial passes straight through.
+  static constexpr std::uint8_t failed_bit = 1u << slot_count;
+  std::uint8_t open_bit(const slot& s) const noexcept {
+    return static_cast<std::uint8_t>(1u << (&s - slots_));
+  }
+  bool is_open(const slot& s) const noexcept { return (busy_ & open_bit(s)) != 0; }
+
+  // Everything but the pass-through: fragments, overlong messages, a failed
+  // joiner. Out of line so that add() inlines into the caller's loop.
+  template <class Sink>
+#if defined(__GNUC__) || defined(__clang__)
+  __attribute__((noinline))
+#endif
+  error add_slow(timestamp time, bool has_time, stream_kind stream, bool partial,
+                 std::string_view message, Sink& sink) {
+    if (SANDLOG_UNLIKELY(busy_ & failed_bit)) return failure_;
+    log_record rec;
+    rec.time = time;
+    rec.has_time = has_time;
+    rec.stream = stream;
+    rec.partial = partial;
+    rec.message = message;
+    slot& s = slots_[static_cast<std::size_t>(rec.stream) % slot_count];
+    const bool last = !rec.partial;
+    if (!is_open(s)) {
+      if (last && rec.message.size() <= options_.max_message) {  // another stream is open
+        ++stats_.messages;
+        const error e = detail::call_sink(sink, joined_record{plain(rec), 0});
+        return e == error::ok ? e : stop(e);
+      }
+      busy_ = static_cast<std::uint8_t>(busy_ | open_bit(s));
+      s.time = rec.time;
+      s.has_time = rec.has_time;
+    }
+    if (!take(s, rec.stream, rec.message, last, sink)) return stop(failure_);
+    return error::ok;
+  }
+
+  // Fails the joiner with `e` until reset(); returns e.
+  error stop(error e) noexcept {
+    failure_ = e;
+    busy_ = static_cast<std::uint8_t>(busy_ | failed_bit);
+    return e;
+  }
+
+  static log_record plain(const log_record& rec) noexcept {
+    log_record r = rec;
+    r.partial = false;
+    return r;
+  }
+
+  // Hands one message or piece to the sink; false (failure_ set) when the
+  // sink returned an error to stop.
+  template <class Sink>
+  bool emit(const slot& s, stream_kind k, std::string_view text, std::uint8_t flags, Sink& sink) {
+    joined_record j;
+    j.record.time = s.time;
+    j.record.has_time = s.has_time;
+    j.record.stream = k;
+    j.record.partial = (flags & (line::continued | line::unterminated)) != 0;
+    j.record.message = text;
+    j.flags = flags;
+    const error e = detail::call_sink(sink, static_cast<const joined_record&>(j));
+    if (e == error::ok) return true;
+    failure_ = e;
+    return false;
+  }
+
+  void close(slot& s) noexcept {
+    ++stats_.messages;
+    if (s.cut) ++stats_.split;
+    busy_ = static_cast<std::uint8_t>(busy_ & ~open_bit(s));
+    s.skipping = s.cut = false;
+  }
+
+  // Appends without letting capacity run far past max_message.
+  void append(slot& s, std::string_view text) {
+    const std::size_t need = s.buf.size() + text.size();
+    if (need > s.buf.capacity()) {
+      std::size_t cap = s.buf.capacity() * 2;
+      if (cap < need) cap = need;
+      if (cap > options_.max_message) cap = options_.max_message;
+      s.buf.reserve(cap);
+    }
+    s.buf.append(text);
+  }
+
+  // Adds one fragment's text to the open message of stream k, applying the
+  // limit; with `last` the message ends. Returns false when overflow::fail
+  // trips or the sink stops (failure_ says which).
+  template <class Sink>
+  bool take(slot& s, stream_kind k, std::string_view text, bool last, Sink& sink) {
+    if (s.skipping) {
+      if (last) close(s);
+      return true;
+    }
+    const std::size_t max = options_.max_message;
+    const std::size_t have = s.buf.size();
+    if (text.size() > max - have) {
+      switch (options_.on_overflow) {
+        case overflow::split:
+          s.cut = true;
+          if (have != 0) {
+            const std::size_t room = max - have;
+            append(s, text.substr(0, room));
+            if (!emit(s, k, s.buf, line::continued, sink)) return false;
+            s.buf.clear();
+            text.remove_prefix(room);
+          }
+          while (text.size() > max) {
+            if (!emit(s, k, text.substr(0, max), line::continued, sink)) return false;
+            text.remove_prefix(max);
+          }
+          break;
+        case overflow::truncate: {
+          bool go;
+          if (have != 0) {
+            append(s, text.substr(0, max - have));
+            go = emit(s, k, s.buf, line::truncated, sink);
+          } else {
+            go = emit(s, k, text.substr(0, max), line::truncated, sink);
+          }
+          s.buf.clear();
+          ++stats_.truncated;
+          skip_rest(s, last);
+          return go;
+        }
+        case overflow::discard:
+          s.buf.clear();
+          ++stats_.discarded;
+          skip_rest(s, last);
+          return true;
+        case overflow::fail:
+        default:
+          s.buf.clear();
+          busy_ = static_cast<std::uint8_t>(busy_ & ~open_bit(s));
+          failure_ = error::line_too_long;
+          return false;
+      }
+    }
+    if (!last) {
+      append(s, text);
+      return true;
+    }
+    bool go;
+    if (s.buf.empty()) {
+      go = emit(s, k, text, 0, sink);
+    } else {
+      append(s, text);
+      go = emit(s, k, s.buf, 0, sink);
+      s.buf.clear();
+    }
+    close(s);
+    return go;
+  }
+
+  void skip_rest(slot& s, bool last) noexcept {
+    if (last) {
+      close(s);
+    } else {
+      s.skipping = true;
+    }
+  }
+
+  joiner_options options_;
+  slot slots_[slot_count];
+  joiner_stats stats_;
+  std::uint8_t busy_ = 0;
+  error failure_ = error::ok;  // why failed_bit is set
+};
+
+}  // namespace sandlog
+
+#endif  // SANDLOG_DETAIL_CRI_JOINER_HPP
+// ---- end sandlog/detail/cri_joiner.hpp ----
+// ---- begin sandlog/detail/format_detect.hpp ----
+// sandlog: telling a stream's envelope from its lines — detect_format for
+// one line, format_detector over the first lines of a stream. Public names of
+// record.hpp, which includes this header.
+#ifndef SANDLOG_DETAIL_FORMAT_DETECT_HPP
+#define SANDLOG_DETAIL_FORMAT_DETECT_HPP
+
+#include <cstddef>
+#include <string_view>
+
+// ---- begin sandlog/detail/record_parse.hpp ----
+// sandlog: the envelope parsers behind parse_record and record_parser —
+// timestamped, CRI and bracketed lines, each reading its timestamp through a
+// policy (with or without a memo), all forced inline so that a caller's line
+// loop keeps its record in registers.
+#ifndef SANDLOG_DETAIL_RECORD_PARSE_HPP
+#define SANDLOG_DETAIL_RECORD_PARSE_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+
+namespace sandlog {
 namespace detail {
 
 // A field separator, or the end of the line: the last field of an envelope
@@ -2260,18 +3077,6 @@ SANDLOG_FORCE_INLINE parse_result parse_timestamped(const char* p, const char* e
   r.has_time = true;
   r.message = message_after(t.ptr, end);
   return {end, error::ok};
-}
-
-// The eight bytes at p, in memory order, for comparing with a literal.
-SANDLOG_FORCE_INLINE std::uint64_t bytes8(const char* p) noexcept {
-  std::uint64_t w;
-  std::memcpy(&w, p, 8);
-  return w;
-}
-SANDLOG_FORCE_INLINE std::uint16_t bytes2(const char* p) noexcept {
-  std::uint16_t w;
-  std::memcpy(&w, p, 2);
-  return w;
 }
 
 // The CRI fields after the timestamp: where the message starts (or, on
@@ -2399,68 +3204,12 @@ SANDLOG_FORCE_INLINE parse_result parse_line(std::string_view line, log_format f
 }
 
 }  // namespace detail
+}  // namespace sandlog
 
-// Decodes one line (without its line ending) written in `format` into `out`.
-//   raw          always succeeds: the whole line is the message, no time,
-//                stream unknown
-//   timestamped  `<ts> <message>`; `<ts>` alone is an empty message
-//   cri          `<ts> <stdout|stderr> <P|F>[:tags] <message>`; the message
-//                may be empty, with or without the space before it
-//   bracketed    `[<ts>] <message>`; `[<ts>]` alone is an empty message
-//   docker_json  not decoded here (that needs json.hpp's event_decoder):
-//                returns error::unsupported_format with nothing consumed
-// On success returns {line end, error::ok} and overwrites every field of
-// `out`; `out.message` is a view into `line`. On failure returns where the
-// line went wrong and the error (the timestamp's own error, or
-// missing_space, bad_stream, bad_cri_tag, bad_bracket), and leaves `out`
-// untouched. Allocates nothing.
-// (Forced inline so that a constant `format` leaves only its own parser
-// behind, and the CRI line loop keeps the record in registers.)
-SANDLOG_FORCE_INLINE parse_result parse_record(std::string_view line, log_format format,
-                                               log_record& out,
-                                               timestamp_options opts = {}) noexcept {
-  return detail::parse_line(line, format, out, detail::read_time{opts});
-}
+#endif  // SANDLOG_DETAIL_RECORD_PARSE_HPP
+// ---- end sandlog/detail/record_parse.hpp ----
 
-// Decodes the lines of one stream, all in one envelope: parse_record with
-// the format and options held here, plus a timestamp_memo, so that a line
-// written in the same whole second as the line before it skips the calendar
-// math. Each parse gives exactly what parse_record gives for that line,
-// whatever came before. Copyable; allocates nothing.
-class record_parser {
- public:
-  explicit record_parser(log_format format, timestamp_options opts = {}) noexcept
-      : format_(format), opts_(opts) {}
-
-  // parse_record(line, format(), out, options()): the same result and the
-  // same view lifetime (out.message points into `line`). Allocates nothing.
-  SANDLOG_FORCE_INLINE parse_result parse(std::string_view line, log_record& out) noexcept {
-    // CRI, the format of every Kubernetes node, inline; the others out of
-    // line, so that their code and stack frame stay out of the CRI loop.
-    if (SANDLOG_LIKELY(format_ == log_format::cri))
-      return detail::parse_cri(line.data(), line.data() + line.size(), out,
-                               detail::read_time_memo{opts_, &memo_});
-    return parse_other(line, out);
-  }
-
-  log_format format() const noexcept { return format_; }
-  const timestamp_options& options() const noexcept { return opts_; }
-  // Forgets the remembered second (results never depend on it).
-  void reset() noexcept { memo_.reset(); }
-
- private:
-#if defined(__GNUC__) || defined(__clang__)
-  __attribute__((noinline))
-#endif
-  parse_result parse_other(std::string_view line, log_record& out) noexcept {
-    return detail::parse_line(line, format_, out, detail::read_time_memo{opts_, &memo_});
-  }
-
-  log_format format_;
-  timestamp_options opts_;
-  timestamp_memo memo_;
-};
-
+namespace sandlog {
 namespace detail {
 
 // One bit per log_format.
@@ -2480,12 +3229,12 @@ inline unsigned consistent_formats(std::string_view line, timestamp_options opts
   log_record r;
   if (looks_like_json_object(line)) return bits | format_bit(log_format::docker_json);
   if (!line.empty() && line.front() == '[') {
-    if (parse_record(line, log_format::bracketed, r, opts)) bits |= format_bit(log_format::bracketed);
+    if (parse_line(line, log_format::bracketed, r, read_time{opts})) bits |= format_bit(log_format::bracketed);
     return bits;
   }
-  if (parse_record(line, log_format::timestamped, r, opts)) {
+  if (parse_line(line, log_format::timestamped, r, read_time{opts})) {
     bits |= format_bit(log_format::timestamped);
-    if (parse_record(line, log_format::cri, r, opts)) bits |= format_bit(log_format::cri);
+    if (parse_line(line, log_format::cri, r, read_time{opts})) bits |= format_bit(log_format::cri);
   }
   return bits;
 }
@@ -2549,274 +3298,72 @@ class format_detector {
   timestamp_options opts_;
 };
 
-// What cri_joiner does with messages longer than max_message bytes: the
-// policies of the line splitter (sandlog::overflow), applied to the joined
-// message.
-struct joiner_options {
-  std::size_t max_message = std::size_t{1} << 20;  // bytes; 0 acts as 1
-  overflow on_overflow = overflow::split;
-};
+}  // namespace sandlog
 
-// One message put together by cri_joiner. `record.time` is the time of the
-// message's first fragment; `record.partial` is true for a piece that is not
-// the end of its message (flags `line::continued` or `line::unterminated`).
-struct joined_record {
-  log_record record;
-  std::uint8_t flags = 0;  // line::continued, line::truncated, line::unterminated
+#endif  // SANDLOG_DETAIL_FORMAT_DETECT_HPP
+// ---- end sandlog/detail/format_detect.hpp ----
 
-  constexpr bool is_continued() const noexcept { return (flags & line::continued) != 0; }
-  constexpr bool is_truncated() const noexcept { return (flags & line::truncated) != 0; }
-  constexpr bool is_unterminated() const noexcept { return (flags & line::unterminated) != 0; }
-};
+namespace sandlog {
 
-// Counters since construction or the last reset().
-struct joiner_stats {
-  std::uint64_t messages = 0;   // messages ended (by F, by finish, or dropped)
-  std::uint64_t split = 0;      // messages cut into pieces (overflow::split)
-  std::uint64_t truncated = 0;  // messages cut short (overflow::truncate)
-  std::uint64_t discarded = 0;  // messages dropped (overflow::discard)
-};
+// Decodes one line (without its line ending) written in `format` into `out`.
+//   raw          always succeeds: the whole line is the message, no time,
+//                stream unknown
+//   timestamped  `<ts> <message>`; `<ts>` alone is an empty message
+//   cri          `<ts> <stdout|stderr> <P|F>[:tags] <message>`; the message
+//                may be empty, with or without the space before it
+//   bracketed    `[<ts>] <message>`; `[<ts>]` alone is an empty message
+//   docker_json  not decoded here (that needs json.hpp's event_decoder):
+//                returns error::unsupported_format with nothing consumed
+// On success returns {line end, error::ok} and overwrites every field of
+// `out`; `out.message` is a view into `line`. On failure returns where the
+// line went wrong and the error (the timestamp's own error, or
+// missing_space, bad_stream, bad_cri_tag, bad_bracket), and leaves `out`
+// untouched. Allocates nothing.
+// (Forced inline so that a constant `format` leaves only its own parser
+// behind, and the CRI line loop keeps the record in registers.)
+SANDLOG_FORCE_INLINE parse_result parse_record(std::string_view line, log_format format,
+                                               log_record& out,
+                                               timestamp_options opts = {}) noexcept {
+  return detail::parse_line(line, format, out, detail::read_time{opts});
+}
 
-// Reassembles CRI partial fragments (`P`, `P`, ..., `F`) into whole
-// messages. Fragments of stdout and stderr may interleave: each stream has
-// its own message in progress. A record that is not partial and has nothing
-// pending is passed through as it is (its message still a view into the
-// caller's line); otherwise the fragments are copied into that stream's
-// reused buffer, which never holds more than max_message bytes. Once the
-// buffers have grown, nothing allocates.
-class cri_joiner {
+// Decodes the lines of one stream, all in one envelope: parse_record with
+// the format and options held here, plus a timestamp_memo, so that a line
+// written in the same whole second as the line before it skips the calendar
+// math. Each parse gives exactly what parse_record gives for that line,
+// whatever came before. Copyable; allocates nothing.
+class record_parser {
  public:
-  explicit cri_joiner(joiner_options options = {}) noexcept : options_(options) {
-    if (options_.max_message == 0) options_.max_message = 1;
+  explicit record_parser(log_format format, timestamp_options opts = {}) noexcept
+      : format_(format), opts_(opts) {}
+
+  // parse_record(line, format(), out, options()): the same result and the
+  // same view lifetime (out.message points into `line`). Allocates nothing.
+  SANDLOG_FORCE_INLINE parse_result parse(std::string_view line, log_record& out) noexcept {
+    // CRI, the format of every Kubernetes node, inline; the others out of
+    // line, so that their code and stack frame stay out of the CRI loop.
+    if (SANDLOG_LIKELY(format_ == log_format::cri))
+      return detail::parse_cri(line.data(), line.data() + line.size(), out,
+                               detail::read_time_memo{opts_, &memo_});
+    return parse_other(line, out);
   }
 
-  // Takes one decoded record (usually from parse_record with log_format::cri)
-  // and calls sink(const joined_record&) for each message or piece it
-  // completes. The views passed to the sink live until it returns: they point
-  // into `rec.message` or into the joiner's buffer. Returns
-  // error::line_too_long under overflow::fail (the joiner then stays failed
-  // until reset()), else error::ok. Allocates only to grow a stream's buffer,
-  // up to max_message bytes.
-  template <class Sink>
-  SANDLOG_FORCE_INLINE error add(const log_record& rec, Sink&& sink) {
-    // The common case, a whole line with no message open and no failure,
-    // costs one test of busy_ on top of the two the record always needs.
-    if (SANDLOG_LIKELY(busy_ == 0 && !rec.partial && rec.message.size() <= options_.max_message)) {
-      ++stats_.messages;
-      sink(joined_record{plain(rec), 0});
-      return error::ok;
-    }
-    // The fields one by one: were rec's address to reach an out-of-line
-    // call, the caller's record would have to live in memory.
-    return add_slow(rec.time, rec.has_time, rec.stream, rec.partial, rec.message, sink);
-  }
-
-  // Ends the stream: each message still waiting for its `F` is delivered,
-  // flagged line::unterminated (stdout's, then stderr's, then unknown's).
-  // Views live until the sink returns.
-  template <class Sink>
-  error finish(Sink&& sink) {
-    if (SANDLOG_UNLIKELY(busy_ & failed_bit)) return error::line_too_long;
-    for (stream_kind k : {stream_kind::out, stream_kind::err, stream_kind::unknown}) {
-      slot& s = slots_[static_cast<std::size_t>(k)];
-      if (!is_open(s)) continue;
-      if (!s.skipping) emit(s, k, s.buf, line::unterminated, sink);
-      close(s);
-      s.buf.clear();
-    }
-    return error::ok;
-  }
-
-  // Bytes held for unfinished messages (all streams).
-  std::size_t buffered() const noexcept {
-    return slots_[0].buf.size() + slots_[1].buf.size() + slots_[2].buf.size();
-  }
-  // error::line_too_long once overflow::fail has tripped, else error::ok.
-  error last_error() const noexcept {
-    return (busy_ & failed_bit) != 0 ? error::line_too_long : error::ok;
-  }
-  const joiner_stats& stats() const noexcept { return stats_; }
-  const joiner_options& options() const noexcept { return options_; }
-
-  // Forgets unfinished messages, any error and the counters; keeps the
-  // buffers' memory.
-  void reset() noexcept {
-    for (slot& s : slots_) {
-      s.buf.clear();
-      s.skipping = s.cut = false;
-    }
-    busy_ = 0;
-    stats_ = {};
-  }
+  log_format format() const noexcept { return format_; }
+  const timestamp_options& options() const noexcept { return opts_; }
+  // Forgets the remembered second (results never depend on it).
+  void reset() noexcept { memo_.reset(); }
 
  private:
-  static constexpr std::size_t slot_count = 3;  // one per stream_kind
-
-  struct slot {
-    std::string buf;
-    timestamp time{};
-    bool has_time = false;
-    bool skipping = false;  // dropping the rest of an overlong message
-    bool cut = false;       // the open message has been split
-  };
-
-  // busy_ holds one bit per stream with a message open (a message has
-  // started and not ended), and failed_bit once overflow::fail has tripped:
-  // zero means every record that is not partial passes straight through.
-  static constexpr std::uint8_t failed_bit = 1u << slot_count;
-  std::uint8_t open_bit(const slot& s) const noexcept {
-    return static_cast<std::uint8_t>(1u << (&s - slots_));
-  }
-  bool is_open(const slot& s) const noexcept { return (busy_ & open_bit(s)) != 0; }
-
-  // Everything but the pass-through: fragments, overlong messages, a failed
-  // joiner. Out of line so that add() inlines into the caller's loop.
-  template <class Sink>
 #if defined(__GNUC__) || defined(__clang__)
   __attribute__((noinline))
 #endif
-  error add_slow(timestamp time, bool has_time, stream_kind stream, bool partial,
-                 std::string_view message, Sink& sink) {
-    if (SANDLOG_UNLIKELY(busy_ & failed_bit)) return error::line_too_long;
-    log_record rec;
-    rec.time = time;
-    rec.has_time = has_time;
-    rec.stream = stream;
-    rec.partial = partial;
-    rec.message = message;
-    slot& s = slots_[static_cast<std::size_t>(rec.stream) % slot_count];
-    const bool last = !rec.partial;
-    if (!is_open(s)) {
-      if (last && rec.message.size() <= options_.max_message) {  // another stream is open
-        ++stats_.messages;
-        sink(joined_record{plain(rec), 0});
-        return error::ok;
-      }
-      busy_ = static_cast<std::uint8_t>(busy_ | open_bit(s));
-      s.time = rec.time;
-      s.has_time = rec.has_time;
-    }
-    if (!take(s, rec.stream, rec.message, last, sink)) {
-      busy_ = static_cast<std::uint8_t>(busy_ | failed_bit);
-      return error::line_too_long;
-    }
-    return error::ok;
+  parse_result parse_other(std::string_view line, log_record& out) noexcept {
+    return detail::parse_line(line, format_, out, detail::read_time_memo{opts_, &memo_});
   }
 
-  static log_record plain(const log_record& rec) noexcept {
-    log_record r = rec;
-    r.partial = false;
-    return r;
-  }
-
-  template <class Sink>
-  static void emit(const slot& s, stream_kind k, std::string_view text, std::uint8_t flags,
-                   Sink& sink) {
-    joined_record j;
-    j.record.time = s.time;
-    j.record.has_time = s.has_time;
-    j.record.stream = k;
-    j.record.partial = (flags & (line::continued | line::unterminated)) != 0;
-    j.record.message = text;
-    j.flags = flags;
-    sink(static_cast<const joined_record&>(j));
-  }
-
-  void close(slot& s) noexcept {
-    ++stats_.messages;
-    if (s.cut) ++stats_.split;
-    busy_ = static_cast<std::uint8_t>(busy_ & ~open_bit(s));
-    s.skipping = s.cut = false;
-  }
-
-  // Appends without letting capacity run far past max_message.
-  void append(slot& s, std::string_view text) {
-    const std::size_t need = s.buf.size() + text.size();
-    if (need > s.buf.capacity()) {
-      std::size_t cap = s.buf.capacity() * 2;
-      if (cap < need) cap = need;
-      if (cap > options_.max_message) cap = options_.max_message;
-      s.buf.reserve(cap);
-    }
-    s.buf.append(text);
-  }
-
-  // Adds one fragment's text to the open message of stream k, applying the
-  // limit; with `last` the message ends. Returns false when overflow::fail trips.
-  template <class Sink>
-  bool take(slot& s, stream_kind k, std::string_view text, bool last, Sink& sink) {
-    if (s.skipping) {
-      if (last) close(s);
-      return true;
-    }
-    const std::size_t max = options_.max_message;
-    const std::size_t have = s.buf.size();
-    if (text.size() > max - have) {
-      switch (options_.on_overflow) {
-        case overflow::split:
-          s.cut = true;
-          if (have != 0) {
-            const std::size_t room = max - have;
-            append(s, text.substr(0, room));
-            emit(s, k, s.buf, line::continued, sink);
-            s.buf.clear();
-            text.remove_prefix(room);
-          }
-          while (text.size() > max) {
-            emit(s, k, text.substr(0, max), line::continued, sink);
-            text.remove_prefix(max);
-          }
-          break;
-        case overflow::truncate:
-          if (have != 0) {
-            append(s, text.substr(0, max - have));
-            emit(s, k, s.buf, line::truncated, sink);
-          } else {
-            emit(s, k, text.substr(0, max), line::truncated, sink);
-          }
-          s.buf.clear();
-          ++stats_.truncated;
-          skip_rest(s, last);
-          return true;
-        case overflow::discard:
-          s.buf.clear();
-          ++stats_.discarded;
-          skip_rest(s, last);
-          return true;
-        case overflow::fail:
-        default:
-          s.buf.clear();
-          busy_ = static_cast<std::uint8_t>(busy_ & ~open_bit(s));
-          return false;
-      }
-    }
-    if (!last) {
-      append(s, text);
-      return true;
-    }
-    if (s.buf.empty()) {
-      emit(s, k, text, 0, sink);
-    } else {
-      append(s, text);
-      emit(s, k, s.buf, 0, sink);
-      s.buf.clear();
-    }
-    close(s);
-    return true;
-  }
-
-  void skip_rest(slot& s, bool last) noexcept {
-    if (last) {
-      close(s);
-    } else {
-      s.skipping = true;
-    }
-  }
-
-  joiner_options options_;
-  slot slots_[slot_count];
-  joiner_stats stats_;
-  std::uint8_t busy_ = 0;
+  log_format format_;
+  timestamp_options opts_;
+  timestamp_memo memo_;
 };
 
 }  // namespace sandlog
@@ -2860,22 +3407,6 @@ struct frame_piece {
   bool first;
   bool last;
 };
-
-namespace detail {
-
-// Calls `sink(args...)`; a sink may return void, or an `error` that stops the
-// caller when it is not error::ok.
-template <class Sink, class... Args>
-SANDLOG_FORCE_INLINE error call_sink(Sink& sink, Args&&... args) {
-  if constexpr (std::is_same_v<std::invoke_result_t<Sink&, Args&&...>, error>) {
-    return sink(std::forward<Args>(args)...);
-  } else {
-    sink(std::forward<Args>(args)...);
-    return error::ok;
-  }
-}
-
-}  // namespace detail
 
 // Splits a multiplexed stream into frame pieces. Feed chunks of any size in
 // order; the output does not depend on where the chunks were cut (only on how
@@ -3064,25 +3595,35 @@ class docker_line_splitter {
 
   // Consumes `chunk` and calls sink(stream_kind, const line&) for each line
   // completed (stream_kind::out or ::err). Views live until the sink returns.
-  // Returns error::ok, a demuxer error (bad_frame_type, daemon_error) or
-  // error::line_too_long under overflow::fail; every error is sticky.
+  // Returns error::ok, a demuxer error (bad_frame_type, daemon_error),
+  // error::line_too_long under overflow::fail, or the error the sink
+  // returned to stop (the sink may return void or an error); every error is
+  // sticky.
   template <class Sink>
   error feed(std::string_view chunk, Sink&& sink) {
     return demux_.feed(chunk, [&](const frame_piece& piece) {
       const stream_kind k = piece.stream;
-      return splitter(k).feed(piece.data, [&](const line& l) { sink(k, l); });
+      return splitter(k).feed(piece.data,
+                              [&](const line& l) { return detail::call_sink(sink, k, l); });
     });
   }
 
   // Ends the stream: delivers each stream's open line (stdout's first),
   // flagged line::unterminated, even when the stream ended badly, then
   // returns the demuxer's verdict (truncated_frame, daemon_error, ...) or
-  // error::ok. Views live until the sink returns.
+  // error::ok. A sink that stops on stdout's line is not given stderr's, and
+  // its error is returned. Views live until the sink returns.
   template <class Sink>
   error finish(Sink&& sink) {
     const error framing = demux_.finish();
-    const error out = out_.finish([&](const line& l) { sink(stream_kind::out, l); });
-    const error err = err_.finish([&](const line& l) { sink(stream_kind::err, l); });
+    error stopped = error::ok;
+    auto to = [&](stream_kind k) {
+      return [&, k](const line& l) { return stopped = detail::call_sink(sink, k, l); };
+    };
+    const error out = out_.finish(to(stream_kind::out));
+    if (stopped != error::ok) return stopped;
+    const error err = err_.finish(to(stream_kind::err));
+    if (stopped != error::ok) return stopped;
     if (framing != error::ok) return framing;
     return out != error::ok ? out : err;
   }
@@ -3112,6 +3653,788 @@ class docker_line_splitter {
 
 #endif  // SANDLOG_DOCKER_HPP
 // ---- end sandlog/docker.hpp ----
+// ---- begin sandlog/docker_api.hpp ----
+// sandlog: the body of Docker's `GET /containers/ID/logs` -> records.
+//
+// For a container without a TTY the body is the multiplexed stream of
+// docker.hpp, one frame per log message: a whole line ending in '\n', or one
+// of the 16 KiB fragments Docker cuts long lines into (no '\n'). Asked with
+// `timestamps=1`, Docker puts `RFC3339Nano ` before every frame's payload,
+// so a long line's later fragments carry a timestamp in the middle of the
+// line. docker_api_decoder removes each frame's timestamp, splits each
+// stream's bytes into lines at '\n' and gives every line the time of the
+// frame that held its first byte. A TTY container's body is raw terminal
+// bytes with no frames; detect_body() tells the two apart.
+#ifndef SANDLOG_DOCKER_API_HPP
+#define SANDLOG_DOCKER_API_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+
+namespace sandlog {
+
+// What the start of a logs body says about its framing.
+enum class body_kind : std::uint8_t {
+  undecided,    // too few bytes to tell (fewer than 8, all consistent with a header)
+  multiplexed,  // every frame header that fits in the bytes given is valid
+  raw           // not a frame header: a TTY body (or not Docker at all)
+};
+
+// Looks at the first bytes of a logs body. A header is valid when its type
+// is 0..3 and its padding bytes 1..3 are zero; every header that lies within
+// `head` (following the lengths) is checked, so a longer head gives a surer
+// answer. An 8-byte prefix of a TTY body passes only if it starts with a
+// byte 0..3 followed by three NULs. Allocates nothing.
+inline body_kind detect_body(std::string_view head) noexcept {
+  std::size_t at = 0;
+  bool seen = false;
+  while (at < head.size()) {
+    const std::size_t left = head.size() - at;
+    const std::size_t n = left < 4 ? left : 4;
+    const char* h = head.data() + at;
+    if (static_cast<std::uint8_t>(h[0]) > 3) return body_kind::raw;
+    for (std::size_t i = 1; i < n; ++i)
+      if (h[i] != 0) return body_kind::raw;
+    if (left < 8) break;
+    seen = true;
+    const std::uint64_t len = (std::uint64_t{static_cast<std::uint8_t>(h[4])} << 24) |
+                              (std::uint64_t{static_cast<std::uint8_t>(h[5])} << 16) |
+                              (std::uint64_t{static_cast<std::uint8_t>(h[6])} << 8) |
+                              std::uint64_t{static_cast<std::uint8_t>(h[7])};
+    if (len > head.size() - at - 8) break;
+    at += 8 + static_cast<std::size_t>(len);
+  }
+  return seen ? body_kind::multiplexed : body_kind::undecided;
+}
+
+struct api_options {
+  // The body was asked for with timestamps=1: every non-empty frame must
+  // start with an RFC 3339 timestamp and one space.
+  bool timestamps = false;
+  // Lines longer than this follow on_overflow (the pieces of a split line
+  // carry line::continued), as for cri_joiner.
+  std::size_t max_line = std::size_t{1} << 20;
+  overflow on_overflow = overflow::split;
+};
+
+// Decodes a logs body fed in chunks of any size into one joined_record per
+// line, per stream, in the order the lines end. record.message is the line
+// without its '\n' (a '\r' before it is kept: Docker splits at '\n' only);
+// record.stream is out or err (stdin frames count as out); record.time and
+// has_time are the leading timestamp of the frame that held the line's first
+// byte (or its '\n', for an empty line), with timestamps set. The output does
+// not depend on where the chunks were cut.
+//
+// Errors are sticky until reset(); all lines that ended before the bad byte
+// were delivered, and finish() still delivers the open lines. error_offset()
+// is the stream offset of the frame header at fault, or of the bad timestamp:
+//   bad_frame_type   not a multiplexed body (a TTY body), or garbage
+//   daemon_error     a type-3 frame; its text is error_message()
+//   truncated_frame  the body ended inside a header or a payload (a header
+//                    whose length runs past the end)
+//   timestamp errors (bad_year, ..., missing_space) with timestamps set: a
+//                    frame that does not start with `RFC3339 `
+//   line_too_long    overflow::fail (the offset of the frame that made the
+//                    line too long)
+// Memory: each stream's buffer of at most max_line bytes, the demuxer's
+// error text and 36 bytes for a timestamp cut by a chunk boundary; nothing
+// per line once warm.
+class docker_api_decoder {
+ public:
+  explicit docker_api_decoder(api_options options = {}) noexcept
+      : options_(options), joiner_(joiner_options{options.max_line, options.on_overflow}) {}
+
+  // Consumes `chunk` and calls sink(const joined_record&) for each line
+  // completed. Views live until the sink returns.
+  template <class Sink>
+  error feed(std::string_view chunk, Sink&& sink) {
+    if (SANDLOG_UNLIKELY(error_ != error::ok)) return error_;
+    const error e = demux_.feed(chunk, [&](const frame_piece& piece) { return on_piece(piece, sink); });
+    if (e != error::ok && error_ == error::ok) {
+      error_ = e;
+      // The demuxer stops at the end of the header or payload it rejected;
+      // the fault is the frame that began at the last boundary.
+      error_offset_ = frame_start_;
+    }
+    return error_;
+  }
+
+  // Ends the body: delivers each stream's open line (stdout's first),
+  // flagged line::unterminated, even after an error, then returns the first
+  // error met, error::truncated_frame when the body stopped inside a frame,
+  // or error::ok.
+  template <class Sink>
+  error finish(Sink&& sink) {
+    if (error_ == error::ok && demux_.finish() != error::ok) {
+      error_ = error::truncated_frame;
+      error_offset_ = frame_start_;
+    }
+    const error j = joiner_.finish(sink);
+    if (error_ == error::ok && j != error::ok) {
+      error_ = j;
+      error_offset_ = demux_.consumed();
+    }
+    return error_;
+  }
+
+  error last_error() const noexcept { return error_; }
+  std::uint64_t error_offset() const noexcept { return error_offset_; }
+  // The daemon's error text after error::daemon_error.
+  std::string_view error_message() const noexcept { return demux_.error_message(); }
+  std::uint64_t consumed() const noexcept { return demux_.consumed(); }
+  std::uint64_t frames() const noexcept { return frames_; }
+  // Bytes held for open lines and a cut timestamp.
+  std::size_t buffered() const noexcept { return joiner_.buffered() + ts_have_; }
+  const api_options& options() const noexcept { return options_; }
+
+  // Forgets all state and errors; keeps the buffers' memory.
+  void reset() noexcept {
+    demux_.reset();
+    joiner_.reset();
+    error_ = error::ok;
+    error_offset_ = 0;
+    frame_start_ = 0;
+    frames_ = 0;
+    ts_have_ = 0;
+    ts_pending_ = false;
+    time_ = {};
+  }
+
+ private:
+  // RFC 3339 with nine fraction digits and an offset is 35 bytes; the space
+  // makes 36.
+  static constexpr std::size_t ts_room = max_timestamp_chars + 1;
+
+  template <class Sink>
+  error on_piece(const frame_piece& piece, Sink& sink) {
+    std::string_view data = piece.data;
+    if (piece.first) {
+      frame_start_ = demux_.consumed() - data.size() - 8;
+      ++frames_;
+      ts_pending_ = options_.timestamps && !(piece.last && data.empty());
+      ts_have_ = 0;
+    }
+    if (ts_pending_) {
+      if (error e = strip_timestamp(data, piece.last); e != error::ok) return fail(e, bad_at_);
+      if (ts_pending_) return after_piece(piece);
+    }
+    const stream_kind k = piece.stream;
+    while (!data.empty()) {
+      const void* nl = std::memchr(data.data(), '\n', data.size());
+      log_record rec;
+      rec.time = time_;
+      rec.has_time = options_.timestamps;
+      rec.stream = k;
+      if (nl == nullptr) {
+        rec.partial = true;
+        rec.message = data;
+        data = {};
+      } else {
+        const auto n = static_cast<std::size_t>(static_cast<const char*>(nl) - data.data());
+        rec.message = data.substr(0, n);
+        data.remove_prefix(n + 1);
+      }
+      // The frame, not the piece: which frame a line outgrows max_line in
+      // does not depend on the chunking.
+      if (error e = joiner_.add(rec, sink); e != error::ok) return fail(e, frame_start_);
+    }
+    return after_piece(piece);
+  }
+
+  error after_piece(const frame_piece& piece) noexcept {
+    if (piece.last) frame_start_ = demux_.consumed();
+    return error::ok;
+  }
+
+  error fail(error e, std::uint64_t at) noexcept {
+    error_ = e;
+    error_offset_ = at;
+    return e;
+  }
+
+  // Takes the frame's leading `timestamp ` off `data`: in place when the
+  // space is in this piece and nothing was gathered, else through ts_buf_.
+  // Leaves ts_pending_ set while the space has not arrived yet.
+  error strip_timestamp(std::string_view& data, bool last_piece) noexcept {
+    const std::size_t payload_at = frame_start_ + 8;
+    if (ts_have_ == 0) {
+      const std::size_t look = data.size() < ts_room ? data.size() : ts_room;
+      const void* sp = std::memchr(data.data(), ' ', look);
+      if (sp != nullptr) {
+        const char* s = static_cast<const char*>(sp);
+        const error e = read_time(data.data(), s, payload_at);
+        if (e != error::ok) return e;
+        data.remove_prefix(static_cast<std::size_t>(s - data.data()) + 1);
+        ts_pending_ = false;
+        return error::ok;
+      }
+    }
+    const std::size_t room = ts_room - ts_have_;
+    const std::size_t look = data.size() < room ? data.size() : room;
+    const void* sp = std::memchr(data.data(), ' ', look);
+    const std::size_t n = sp ? static_cast<std::size_t>(static_cast<const char*>(sp) - data.data()) : look;
+    std::memcpy(ts_buf_ + ts_have_, data.data(), n);
+    ts_have_ += n;
+    if (sp != nullptr) {
+      const error e = read_time(ts_buf_, ts_buf_ + ts_have_, payload_at);
+      if (e != error::ok) return e;
+      data.remove_prefix(n + 1);
+      ts_pending_ = false;
+      return error::ok;
+    }
+    data = {};
+    if (ts_have_ == ts_room || last_piece) {
+      // No space in reach: report what the bytes are wrong about.
+      const error e = read_time(ts_buf_, ts_buf_ + ts_have_, payload_at);
+      if (e != error::ok) return e;
+      bad_at_ = payload_at + ts_have_;
+      return error::missing_space;
+    }
+    return error::ok;
+  }
+
+  // Parses [first, end) as the whole timestamp; on failure bad_at_ is the
+  // stream offset where it went wrong.
+  error read_time(const char* first, const char* end, std::uint64_t payload_at) noexcept {
+    timestamp t;
+    const parse_result r = parse_timestamp(first, end, t);
+    error e = r.ec;
+    if (e == error::ok && r.ptr != end) e = error::missing_space;
+    if (e != error::ok) {
+      bad_at_ = payload_at + static_cast<std::uint64_t>(r.ptr - first);
+      return e;
+    }
+    time_ = t;
+    return error::ok;
+  }
+
+  api_options options_;
+  docker_demuxer demux_;
+  cri_joiner joiner_;
+  error error_ = error::ok;
+  std::uint64_t error_offset_ = 0;
+  std::uint64_t frame_start_ = 0;  // stream offset of the current (or next) frame's header
+  std::uint64_t frames_ = 0;
+  std::uint64_t bad_at_ = 0;       // where the last timestamp went wrong
+  timestamp time_{};               // the current frame's timestamp
+  bool ts_pending_ = false;        // the current frame's timestamp has not been read yet
+  std::size_t ts_have_ = 0;
+  char ts_buf_[ts_room] = {};
+};
+
+}  // namespace sandlog
+
+#endif  // SANDLOG_DOCKER_API_HPP
+// ---- end sandlog/docker_api.hpp ----
+// ---- begin sandlog/docker_local.hpp ----
+// sandlog: the files of Docker's `local` log driver -> log_record.
+//
+// `local-logs/container.log` (and its rotated `container.log.N`, gzip when
+// compressed) is a sequence of records
+//   [size: u32 big-endian][LogEntry, protobuf, `size` bytes][size again]
+// with LogEntry = { 1 source: string ("stdout"/"stderr"), 2 time_nano: int64,
+// 3 line: bytes (kept raw, no '\n'), 4 partial: bool,
+// 5 partial_log_metadata: { 1 last: bool, 2 id: string, 3 ordinal: int32 } }
+// (moby daemon/logger/local; newer Docker adds 6 attrs, skipped here like any
+// other unknown field).
+//
+// local_decoder is fed chunks of such a file and hands out one local_entry
+// per record; local_joiner puts the fragments of a long line (Docker cuts
+// lines at 16 KiB) back together by their id and ordinal.
+#ifndef SANDLOG_DOCKER_LOCAL_HPP
+#define SANDLOG_DOCKER_LOCAL_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+// ---- begin sandlog/detail/protobuf.hpp ----
+// sandlog: the few pieces of the protobuf wire format that Docker's log
+// records need (varints, length-delimited fields, skipping the rest).
+//
+// Written out here rather than taken from a protobuf library: five fields of
+// one message are read, the records come from untrusted files, and every
+// malformed byte must end as an error value with its position, never an
+// exception or an abort. The rules are those of Go's protowire, which is
+// what Docker's own reader follows.
+#ifndef SANDLOG_DETAIL_PROTOBUF_HPP
+#define SANDLOG_DETAIL_PROTOBUF_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+
+namespace sandlog {
+namespace detail {
+
+// Wire types; 3 and 4 (groups) are never written by proto3 and are refused.
+enum class wire_type : std::uint8_t { varint = 0, fixed64 = 1, bytes = 2, fixed32 = 5 };
+
+// The largest field number protobuf allows (2^29 - 1).
+inline constexpr std::uint64_t max_field_number = (std::uint64_t{1} << 29) - 1;
+
+// One field of a message: its number, wire type, and value (a varint, or
+// for fixed64/fixed32 the raw little-endian value, or for bytes a view into
+// the message).
+struct proto_field {
+  std::uint32_t number = 0;
+  wire_type type = wire_type::varint;
+  std::uint64_t value = 0;
+  std::string_view bytes{};
+};
+
+// Reads the fields of one message, front to back, without allocating.
+// next() returns error::ok with `f` filled, or the first malformed field's
+// error with at() pointing to where it starts. A well-formed end of the
+// message is reported by done().
+class proto_reader {
+ public:
+  constexpr explicit proto_reader(std::string_view message) noexcept
+      : p_(message.data()), end_(message.data() + message.size()), first_(message.data()) {}
+
+  constexpr bool done() const noexcept { return p_ == end_; }
+  // Offset, in the message, of the field next() reads (or failed on).
+  constexpr std::size_t at() const noexcept { return static_cast<std::size_t>(p_ - first_); }
+
+  error next(proto_field& f) noexcept {
+    const char* p = p_;
+    std::uint64_t tag;
+    if (error e = varint(p, tag); e != error::ok) return e;
+    const std::uint64_t number = tag >> 3;
+    const auto type = static_cast<std::uint8_t>(tag & 7);
+    if (number == 0 || number > max_field_number) return error::bad_wire_type;
+    f.number = static_cast<std::uint32_t>(number);
+    f.bytes = {};
+    switch (type) {
+      case 0:
+        f.type = wire_type::varint;
+        if (error e = varint(p, f.value); e != error::ok) return e;
+        break;
+      case 1:
+        f.type = wire_type::fixed64;
+        if (!fixed(p, 8, f.value)) return error::truncated_field;
+        break;
+      case 5:
+        f.type = wire_type::fixed32;
+        if (!fixed(p, 4, f.value)) return error::truncated_field;
+        break;
+      case 2: {
+        f.type = wire_type::bytes;
+        std::uint64_t n;
+        if (error e = varint(p, n); e != error::ok) return e;
+        if (n > static_cast<std::uint64_t>(end_ - p)) return error::truncated_field;
+        f.bytes = std::string_view(p, static_cast<std::size_t>(n));
+        f.value = n;
+        p += n;
+        break;
+      }
+      default:
+        return error::bad_wire_type;
+    }
+    p_ = p;
+    return error::ok;
+  }
+
+ private:
+  // A base-128 varint of at most 10 bytes; the tenth may only carry bit 63.
+  error varint(const char*& p, std::uint64_t& out) const noexcept {
+    std::uint64_t v = 0;
+    for (unsigned i = 0; i < 10; ++i) {
+      if (p == end_) return error::bad_varint;
+      const auto b = static_cast<std::uint8_t>(*p++);
+      if (i == 9 && b > 1) return error::bad_varint;
+      v |= std::uint64_t{b & 0x7fu} << (7 * i);
+      if (b < 0x80) {
+        out = v;
+        return error::ok;
+      }
+    }
+    return error::bad_varint;
+  }
+
+  bool fixed(const char*& p, unsigned n, std::uint64_t& out) const noexcept {
+    if (static_cast<std::size_t>(end_ - p) < n) return false;
+    std::uint64_t v = 0;
+    for (unsigned i = 0; i < n; ++i) v |= std::uint64_t{static_cast<std::uint8_t>(p[i])} << (8 * i);
+    p += n;
+    out = v;
+    return true;
+  }
+
+  const char* p_;
+  const char* end_;
+  const char* first_;
+};
+
+}  // namespace detail
+}  // namespace sandlog
+
+#endif  // SANDLOG_DETAIL_PROTOBUF_HPP
+// ---- end sandlog/detail/protobuf.hpp ----
+#include "docker.hpp"  // detail::call_sink
+
+namespace sandlog {
+
+// What Docker writes for each fragment of a line it had to cut: all
+// fragments of one line share `id`; `ordinal` counts them from 1; `last`
+// marks the final one. A container's last line without '\n' is one fragment
+// that is never `last`.
+struct partial_metadata {
+  std::string_view id{};
+  std::int32_t ordinal = 0;
+  bool last = false;
+};
+
+// One record of a local-driver file.
+//   record.time     time_nano, in UTC (has_time is always true)
+//   record.stream   out for "stdout", err for "stderr", else unknown
+//   record.partial  the entry's partial flag
+//   record.message  the line's bytes as written (no '\n', not UTF-8 checked)
+// Views point into the chunk fed or into the decoder's buffer; they live
+// until the sink returns.
+struct local_entry {
+  log_record record{};
+  std::string_view source{};
+  bool has_metadata = false;   // field 5 was present
+  partial_metadata metadata{};
+  std::uint64_t offset = 0;    // stream offset of the record's size header
+};
+
+namespace detail {
+
+inline error local_metadata(std::string_view bytes, partial_metadata& m, std::size_t& at) noexcept {
+  proto_reader r(bytes);
+  proto_field f;
+  while (!r.done()) {
+    at = r.at();
+    if (error e = r.next(f); e != error::ok) return e;
+    const bool want_varint = f.number == 1 || f.number == 3;
+    if ((want_varint && f.type != wire_type::varint) || (f.number == 2 && f.type != wire_type::bytes))
+      return error::bad_wire_type;
+    switch (f.number) {
+      case 1: m.last = f.value != 0; break;
+      case 2: m.id = f.bytes; break;
+      // int32 travels as a sign-extended varint; its low 32 bits are the value
+      case 3: m.ordinal = static_cast<std::int32_t>(static_cast<std::uint32_t>(f.value)); break;
+      default: break;
+    }
+  }
+  return error::ok;
+}
+
+}  // namespace detail
+
+// Decodes one LogEntry message (the bytes between a record's size header and
+// trailer) into `out`, which is written only on success. Fields may come in
+// any order; a repeated scalar keeps its last value and repeated metadata is
+// merged, as protobuf decoders do; unknown fields are skipped. Errors, with
+// ptr at the start of the offending field: bad_varint, bad_wire_type (field
+// number 0, wire type 3, 4, 6 or 7, or a known field with the wrong wire
+// type), truncated_field. Views point into `message`. Allocates nothing.
+inline parse_result parse_local_entry(std::string_view message, local_entry& out) noexcept {
+  detail::proto_reader r(message);
+  detail::proto_field f;
+  local_entry e;
+  std::int64_t nanos = 0;
+  while (!r.done()) {
+    const std::size_t at = r.at();
+    if (error err = r.next(f); err != error::ok) return {message.data() + at, err};
+    detail::wire_type want = detail::wire_type::bytes;
+    if (f.number == 2 || f.number == 4) want = detail::wire_type::varint;
+    if (f.number <= 5 && f.type != want) return {message.data() + at, error::bad_wire_type};
+    switch (f.number) {
+      case 1: e.source = f.bytes; break;
+      case 2: nanos = static_cast<std::int64_t>(f.value); break;
+      case 3: e.record.message = f.bytes; break;
+      case 4: e.record.partial = f.value != 0; break;
+      case 5: {
+        e.has_metadata = true;
+        std::size_t sub = 0;
+        if (error err = detail::local_metadata(f.bytes, e.metadata, sub); err != error::ok)
+          return {f.bytes.data() + sub, err};
+        break;
+      }
+      default: break;
+    }
+  }
+  e.record.time = from_unix_nanos(nanos);
+  e.record.has_time = true;
+  e.record.stream = e.source == "stdout"   ? stream_kind::out
+                    : e.source == "stderr" ? stream_kind::err
+                                           : stream_kind::unknown;
+  out = e;
+  return {message.data() + message.size(), error::ok};
+}
+
+struct local_options {
+  // The largest LogEntry accepted, in bytes. Docker writes at most 16 KiB of
+  // line plus a few fields and its reader refuses more than 10^6 bytes.
+  std::size_t max_record = std::size_t{1} << 20;
+};
+
+// Reads a local-driver file fed in chunks of any size, calling
+// sink(const local_entry&) for each record, in order. The output does not
+// depend on where the chunks were cut. A record inside one chunk is decoded
+// where it lies; one that spans chunks is copied into one reused buffer of
+// at most max_record + 8 bytes. Once that buffer has grown, nothing allocates.
+//
+// Errors are sticky until reset(); every record before the bad one has been
+// delivered, and error_offset() gives the stream offset of the bad bytes:
+//   record_too_large      a size header above max_record (its offset)
+//   record_size_mismatch  a size trailer that differs from its header (its offset)
+//   bad_varint, bad_wire_type, truncated_field
+//                         a malformed LogEntry (the offending field's offset)
+//   truncated_record      finish() inside a record (the record's offset)
+// A sink may return void or an error; a non-ok error stops the decoder
+// (error_offset() is then the end of that record) and is returned.
+class local_decoder {
+ public:
+  explicit local_decoder(local_options options = {}) noexcept : options_(options) {}
+
+  template <class Sink>
+  error feed(std::string_view chunk, Sink&& sink) {
+    if (SANDLOG_UNLIKELY(error_ != error::ok)) return error_;
+    const char* p = chunk.data();
+    const char* const end = p + chunk.size();
+    while (p != end) {
+      if (buf_.empty()) {
+        // The common case: the whole record lies in this chunk.
+        const auto avail = static_cast<std::size_t>(end - p);
+        if (avail >= size_bytes) {
+          const std::uint32_t n = be32(p);
+          if (n > options_.max_record) return fail(error::record_too_large, offset_);
+          const std::size_t total = std::size_t{n} + 2 * size_bytes;
+          if (avail >= total) {
+            if (error e = deliver(p, n, sink); e != error::ok) return e;
+            p += total;
+            continue;
+          }
+        }
+      }
+      // A record cut by the end of the chunk: gather it in buf_.
+      if (buf_.size() < size_bytes) {
+        const std::size_t got = take(p, end, size_bytes - buf_.size());
+        p += got;
+        if (buf_.size() < size_bytes) break;
+        const std::uint32_t n = be32(buf_.data());
+        if (n > options_.max_record) return fail(error::record_too_large, offset_);
+        need_ = std::size_t{n} + 2 * size_bytes;
+        buf_.reserve(need_);
+      }
+      p += take(p, end, need_ - buf_.size());
+      if (buf_.size() < need_) break;
+      const error e = deliver(buf_.data(), be32(buf_.data()), sink);
+      buf_.clear();
+      if (e != error::ok) return e;
+    }
+    return error::ok;
+  }
+
+  // Ends the stream: error::truncated_record if it stopped inside a record,
+  // else error::ok (or the sticky error). Allocates nothing.
+  error finish() noexcept {
+    if (error_ != error::ok) return error_;
+    if (!buf_.empty()) return fail(error::truncated_record, offset_);
+    return error::ok;
+  }
+
+  // Stream bytes consumed so far.
+  std::uint64_t consumed() const noexcept { return offset_ + buf_.size(); }
+  // Where the sticky error lies (see above); 0 without one.
+  std::uint64_t error_offset() const noexcept { return error_offset_; }
+  error last_error() const noexcept { return error_; }
+  // Records delivered so far.
+  std::uint64_t records() const noexcept { return records_; }
+  // Bytes held of a record cut by a chunk boundary.
+  std::size_t buffered() const noexcept { return buf_.size(); }
+  const local_options& options() const noexcept { return options_; }
+
+  // Forgets all state, including a sticky error; keeps the buffer's memory.
+  void reset() noexcept {
+    buf_.clear();
+    need_ = 0;
+    offset_ = 0;
+    records_ = 0;
+    error_ = error::ok;
+    error_offset_ = 0;
+  }
+
+ private:
+  static constexpr std::size_t size_bytes = 4;
+
+  static std::uint32_t be32(const char* p) noexcept {
+    return (std::uint32_t{static_cast<std::uint8_t>(p[0])} << 24) |
+           (std::uint32_t{static_cast<std::uint8_t>(p[1])} << 16) |
+           (std::uint32_t{static_cast<std::uint8_t>(p[2])} << 8) |
+           std::uint32_t{static_cast<std::uint8_t>(p[3])};
+  }
+
+  std::size_t take(const char* p, const char* end, std::size_t want) {
+    const auto avail = static_cast<std::size_t>(end - p);
+    const std::size_t n = avail < want ? avail : want;
+    buf_.append(p, n);
+    return n;
+  }
+
+  error fail(error e, std::uint64_t at) noexcept {
+    error_ = e;
+    error_offset_ = at;
+    return e;
+  }
+
+  // The record of `n` protobuf bytes whose size header is at `rec`.
+  template <class Sink>
+  error deliver(const char* rec, std::uint32_t n, Sink& sink) {
+    const char* const body = rec + size_bytes;
+    if (be32(body + n) != n) return fail(error::record_size_mismatch, offset_ + size_bytes + n);
+    local_entry e;
+    const parse_result r = parse_local_entry(std::string_view(body, n), e);
+    if (!r) return fail(r.ec, offset_ + size_bytes + static_cast<std::uint64_t>(r.ptr - body));
+    e.offset = offset_;
+    offset_ += std::uint64_t{n} + 2 * size_bytes;
+    ++records_;
+    if (error s = detail::call_sink(sink, static_cast<const local_entry&>(e)); s != error::ok)
+      return fail(s, offset_);
+    return error::ok;
+  }
+
+  local_options options_;
+  std::string buf_;
+  std::size_t need_ = 0;
+  std::uint64_t offset_ = 0;  // stream offset of the record being read
+  std::uint64_t records_ = 0;
+  error error_ = error::ok;
+  std::uint64_t error_offset_ = 0;
+};
+
+// Counters of local_joiner since construction or the last reset().
+struct local_join_stats {
+  // Messages ended before their `last` fragment: a fragment with another id
+  // or a skipped ordinal arrived, or a whole entry of the same stream.
+  std::uint64_t broken = 0;
+  // Messages whose first fragment seen was not ordinal 1 (the file began
+  // in the middle of a line, as after a rotation whose older file is gone).
+  std::uint64_t headless = 0;
+};
+
+// Joins local-driver fragments into whole lines, exactly: a fragment joins
+// the open message of its stream only when it has the same id and the next
+// ordinal; `last` ends the message. Anything else first ends the open message
+// early (delivered flagged line::unterminated, counted in stats().broken).
+// Entries that are not partial pass through with their message still a view
+// into the decoder's input. A partial entry without metadata (which Docker
+// never writes) is joined with what follows on its stream until an entry
+// that is not partial, as for CRI `P` lines. Messages longer than
+// max_message bytes follow joiner_options.on_overflow. Memory: one buffer of
+// at most max_message bytes and one id per stream; nothing per line once warm.
+class local_joiner {
+ public:
+  explicit local_joiner(joiner_options options = {}) noexcept
+      : joiners_{cri_joiner(options), cri_joiner(options), cri_joiner(options)} {}
+
+  // Takes one entry and calls sink(const joined_record&) for each message or
+  // piece it completes. record.time is the first fragment's time. Views live
+  // until the sink returns. Returns error::line_too_long under overflow::fail
+  // (sticky until reset()), else error::ok.
+  template <class Sink>
+  error add(const local_entry& e, Sink&& sink) {
+    const auto k = static_cast<std::size_t>(e.record.stream) % slots;
+    slot& s = open_[k];
+    if (!e.record.partial) {
+      if (s.open && s.keyed) {
+        if (error err = cut(k, sink); err != error::ok) return err;
+      }
+      s.open = false;
+      return joiners_[k].add(e.record, sink);
+    }
+    log_record rec = e.record;
+    if (!e.has_metadata) {
+      if (s.open && s.keyed) {
+        if (error err = cut(k, sink); err != error::ok) return err;
+      }
+      s.open = true;
+      s.keyed = false;
+      return joiners_[k].add(rec, sink);
+    }
+    const partial_metadata& m = e.metadata;
+    if (s.open && (!s.keyed || s.next_ordinal != m.ordinal || s.id != m.id)) {
+      if (error err = cut(k, sink); err != error::ok) return err;
+    }
+    if (!s.open) {
+      s.open = true;
+      s.keyed = true;
+      s.id.assign(m.id.data(), m.id.size());
+      if (m.ordinal != 1) ++stats_.headless;
+    }
+    s.next_ordinal = std::int64_t{m.ordinal} + 1;
+    rec.partial = !m.last;
+    if (m.last) s.open = false;
+    return joiners_[k].add(rec, sink);
+  }
+
+  // Ends the stream: each stream's open message is delivered flagged
+  // line::unterminated (stdout's, then stderr's, then unknown's).
+  template <class Sink>
+  error finish(Sink&& sink) {
+    error first = error::ok;
+    for (stream_kind k : {stream_kind::out, stream_kind::err, stream_kind::unknown}) {
+      const auto i = static_cast<std::size_t>(k);
+      open_[i].open = false;
+      const error e = joiners_[i].finish(sink);
+      if (first == error::ok) first = e;
+    }
+    return first;
+  }
+
+  // Bytes held for unfinished messages (all streams).
+  std::size_t buffered() const noexcept {
+    return joiners_[0].buffered() + joiners_[1].buffered() + joiners_[2].buffered();
+  }
+  const local_join_stats& stats() const noexcept { return stats_; }
+
+  // Forgets unfinished messages, any error and the counters; keeps memory.
+  void reset() noexcept {
+    for (std::size_t i = 0; i < slots; ++i) {
+      joiners_[i].reset();
+      open_[i].open = false;
+      open_[i].id.clear();
+    }
+    stats_ = {};
+  }
+
+ private:
+  static constexpr std::size_t slots = 3;  // one per stream_kind
+
+  struct slot {
+    std::string id;
+    std::int64_t next_ordinal = 0;
+    bool open = false;
+    bool keyed = false;  // the open message has an id (else it is CRI-like)
+  };
+
+  // Ends stream k's open message before its last fragment.
+  template <class Sink>
+  error cut(std::size_t k, Sink& sink) {
+    ++stats_.broken;
+    open_[k].open = false;
+    return joiners_[k].finish(sink);
+  }
+
+  cri_joiner joiners_[slots];
+  slot open_[slots];
+  local_join_stats stats_;
+};
+
+}  // namespace sandlog
+
+#endif  // SANDLOG_DOCKER_LOCAL_HPP
+// ---- end sandlog/docker_local.hpp ----
 // ---- begin sandlog/lifecycle.hpp ----
 // sandlog: sandbox lifecycle events and a tracker that turns them into state,
 // time spent per state, how the sandbox ended, and the anomalies it saw.
@@ -3152,13 +4475,82 @@ class docker_line_splitter {
 #include <string>
 #include <string_view>
 
+// ---- begin sandlog/detail/saturating.hpp ----
+// sandlog: integer arithmetic that stops at its limit instead of wrapping —
+// decimal accumulation with an overflow flag, signed magnitudes, saturating
+// sums. Every parser that reads a number of unbounded length uses these, so
+// an overlong number is a clear error (or a clamped value), never UB.
+#ifndef SANDLOG_DETAIL_SATURATING_HPP
+#define SANDLOG_DETAIL_SATURATING_HPP
+
+#include <cstdint>
+#include <limits>
+
+
+namespace sandlog {
+namespace detail {
+
+// 2^63: the magnitude of INT64_MIN, one more than INT64_MAX.
+inline constexpr std::uint64_t int64_magnitude_limit =
+    static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) + 1u;
+
+// Applies a sign to a magnitude already known to be at most 2^63 (negative)
+// or 2^63 - 1 (positive), without an implementation-defined conversion.
+constexpr std::int64_t apply_sign(std::uint64_t magnitude, bool negative) noexcept {
+  if (!negative) return static_cast<std::int64_t>(magnitude);
+  if (magnitude == int64_magnitude_limit) return std::numeric_limits<std::int64_t>::min();
+  return -static_cast<std::int64_t>(magnitude);
+}
+
+// The value of a run of decimal digits, read one digit at a time, that never
+// passes `limit`: once another digit would take it past, `overflow` is set
+// and the value stays where it was (the caller keeps reading, to check the
+// syntax of the rest, and reports out_of_range or clamps).
+struct decimal_accumulator {
+  std::uint64_t limit;
+  std::uint64_t value = 0;
+  bool overflow = false;
+
+  constexpr explicit decimal_accumulator(std::uint64_t max) noexcept : limit(max) {}
+
+  // Appends digit d (0..9): value * 10 + d, unless that exceeds limit.
+  constexpr void push(unsigned d) noexcept {
+    // value * 10 + d <= limit, written so that nothing wraps.
+    if (overflow || value > (limit - d) / 10u) {
+      overflow = true;
+    } else {
+      value = value * 10u + d;
+    }
+  }
+};
+
+// a + b for b >= 0, clamped at INT64_MAX.
+constexpr std::int64_t saturating_add(std::int64_t a, std::int64_t b) noexcept {
+  return a > std::numeric_limits<std::int64_t>::max() - b ? std::numeric_limits<std::int64_t>::max()
+                                                          : a + b;
+}
+
+}  // namespace detail
+}  // namespace sandlog
+
+#endif  // SANDLOG_DETAIL_SATURATING_HPP
+// ---- end sandlog/detail/saturating.hpp ----
 
 namespace sandlog {
 
-enum class lifecycle : std::uint8_t { created, running, paused, resumed, killed, stopped, error };
+enum class lifecycle : std::uint8_t {
+  created,
+  running,
+  paused,
+  resumed,
+  killed,
+  stopped,
+  error,
+  count_  // not a state: the number of values above
+};
 
 // The number of lifecycle values (for tables indexed by state).
-inline constexpr std::size_t lifecycle_count = 7;
+inline constexpr std::size_t lifecycle_count = static_cast<std::size_t>(lifecycle::count_);
 
 // The event name a log line carries, "sandbox.lifecycle.<state>"; parses back
 // with parse_lifecycle. Allocates nothing; the view is a string literal.
@@ -3171,6 +4563,7 @@ constexpr std::string_view to_string(lifecycle s) noexcept {
     case lifecycle::killed: return "sandbox.lifecycle.killed";
     case lifecycle::stopped: return "sandbox.lifecycle.stopped";
     case lifecycle::error: return "sandbox.lifecycle.error";
+    case lifecycle::count_: break;
   }
   return "sandbox.lifecycle.unknown";
 }
@@ -3212,7 +4605,8 @@ constexpr bool is_legal_transition(lifecycle from, lifecycle to) noexcept {
     }
     case lifecycle::error: return to == lifecycle::killed || to == lifecycle::stopped;
     case lifecycle::killed:
-    case lifecycle::stopped: return false;
+    case lifecycle::stopped:
+    case lifecycle::count_: return false;
   }
   return false;
 }
@@ -3222,13 +4616,6 @@ constexpr bool is_terminal(lifecycle s) noexcept {
   return s == lifecycle::killed || s == lifecycle::stopped;
 }
 
-// One element of a log page: when, and the line as the server sent it. The
-// view lives as long as whatever produced the entry says (see json.hpp).
-struct log_entry {
-  timestamp time;
-  std::string_view line;
-};
-
 // What went wrong with one event. The tracker keeps going after each.
 enum class anomaly_kind : std::uint8_t {
   illegal_transition,  // the state machine does not allow it; followed anyway
@@ -3237,8 +4624,9 @@ enum class anomaly_kind : std::uint8_t {
   duplicate,           // the state the sandbox is already in; ignored
   after_end,           // after killed or stopped; ignored
   unknown_event,       // not a lifecycle event name; ignored
+  count_               // not an anomaly: the number of values above
 };
-inline constexpr std::size_t anomaly_kind_count = 6;
+inline constexpr std::size_t anomaly_kind_count = static_cast<std::size_t>(anomaly_kind::count_);
 
 // A short description of `k`. A string literal.
 constexpr std::string_view to_string(anomaly_kind k) noexcept {
@@ -3249,6 +4637,7 @@ constexpr std::string_view to_string(anomaly_kind k) noexcept {
     case anomaly_kind::duplicate: return "duplicate event";
     case anomaly_kind::after_end: return "event after the end";
     case anomaly_kind::unknown_event: return "unknown event";
+    case anomaly_kind::count_: break;
   }
   return "unknown anomaly";
 }
@@ -3274,10 +4663,6 @@ constexpr nanoseconds_t nanos_between(const timestamp& a, const timestamp& b) no
   const std::int64_t dn = static_cast<std::int64_t>(b.nanos) - static_cast<std::int64_t>(a.nanos);
   if (ds > max_nanos / 1000000000 - 1) return max_nanos;
   return ds * 1000000000 + dn;
-}
-
-constexpr nanoseconds_t saturating_add(nanoseconds_t a, nanoseconds_t b) noexcept {
-  return a > max_nanos - b ? max_nanos : a + b;
 }
 
 // Appends to a caller's fixed buffer, counting what would not fit, like
@@ -3341,8 +4726,14 @@ class lifecycle_tracker {
  public:
   static constexpr std::size_t max_stored_anomalies = 32;
 
-  // Applies one event. Never fails: whatever is wrong becomes an anomaly.
+  // Applies one event. Never fails: whatever is wrong becomes an anomaly
+  // (a value that is no state, such as lifecycle::count_, an unknown_event).
   void apply(const timestamp& time, lifecycle event) noexcept {
+    if (SANDLOG_UNLIKELY(index_of(event) >= lifecycle_count)) {
+      const std::size_t index = events_++;
+      const lifecycle s = state_ ? *state_ : lifecycle::created;
+      return record(anomaly_kind::unknown_event, index, time, s, s);
+    }
     const std::size_t index = events_++;
     if (!state_) {
       if (event != lifecycle::created) record(anomaly_kind::missing_created, index, time, event, event);
@@ -3779,10 +5170,16 @@ class tail_buffer {
   // Whether line i was cut to max_bytes.
   bool truncated(std::size_t i) const noexcept { return slots_[(first_ + i) % lines_cap_].cut; }
 
-  // Calls f(std::string_view) for each line, oldest first.
+  // Calls f(std::string_view) for each line, oldest first. f may return
+  // void or an error: one other than error::ok stops the walk and is
+  // returned; else error::ok.
   template <class F>
-  void for_each(F&& f) const {
-    for (std::size_t i = 0; i < count_; ++i) f((*this)[i]);
+  error for_each(F&& f) const {
+    for (std::size_t i = 0; i < count_; ++i) {
+      const error e = detail::call_sink(f, (*this)[i]);
+      if (e != error::ok) return e;
+    }
+    return error::ok;
   }
 
   // Bytes of text held (without the gap at the end of the ring).
@@ -4114,6 +5511,873 @@ class resume_cursor {
 
 #endif  // SANDLOG_FOLLOW_HPP
 // ---- end sandlog/follow.hpp ----
+// ---- begin sandlog/reader.hpp ----
+// sandlog: a whole log stream in, records out.
+//
+// record_reader is what a client of a log API needs between the bytes it
+// receives (`kubectl logs`, a CRI or Docker json-file log, the seeds'
+// stream_logs) and the records it wants: it splits lines, detects the
+// envelope, decodes it, joins partial fragments with their first fragment's
+// time, applies the since/until window and the stream filter, keeps a tail,
+// and reports every bad line with its number and an excerpt. Its state
+// carries over from one input to the next, so a message cut between two files
+// of a rotated set comes out whole.
+//
+// Detection never decides on too little: the first complete non-empty lines
+// (reader_options::detect_lines) are held and each votes for the formats it
+// parses as; the most specific format that at least half of them parse as
+// wins. A cut first line, a garbage line, blank lines or a file that starts
+// mid-line do not turn a CRI stream into raw; a line that then fails in the
+// decided format is reported and skipped, and the format stays.
+//
+// Docker json-file lines need simdjson: basic_record_reader takes the JSON
+// line decoder as a parameter. record_reader has none and reports such lines
+// as error::unsupported_format; json_reader.hpp defines json_record_reader.
+#ifndef SANDLOG_READER_HPP
+#define SANDLOG_READER_HPP
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+
+namespace sandlog {
+
+// One record as the reader delivers it: the decoded envelope, plus what a
+// renderer or an error report needs. Views live until the sink returns (push
+// style) or until the next call (pull style).
+struct read_record : log_record {
+  // The timestamp as written in the line, for printing it unchanged; empty
+  // for docker_json, for untimed records and when keep_time_text is off.
+  std::string_view time_text{};
+  // The 1-based number, within the current input, of the line the record
+  // starts on (its first fragment's line for a joined message).
+  std::uint64_t line = 0;
+  // line::continued: a piece of a message longer than max_line, more follows;
+  // line::truncated; line::unterminated: the stream ended before the message
+  // did (a last line without its newline, or a partial without its final).
+  std::uint8_t flags = 0;
+};
+
+// One line that did not decode.
+struct read_error {
+  std::uint64_t line = 0;      // 1-based within the current input
+  std::size_t column = 0;      // 0-based byte offset where it went wrong
+  error ec = error::ok;
+  log_format format = log_format::raw;  // the format it failed in
+  std::string_view field{};    // the JSON member at fault, else empty
+  std::string_view excerpt{};  // the line's first bytes, raw (at most excerpt_bytes)
+};
+
+inline constexpr std::size_t excerpt_bytes = 64;
+
+struct reader_options {
+  std::optional<log_format> format;  // nullopt: detected from the first lines
+  bool join_partials = true;         // CRI P/F and Docker partials into whole messages
+  time_window window{};              // since (inclusive) / until (exclusive)
+  std::optional<stream_kind> stream; // keep only this stream
+  // Keep only the last `tail` records that pass the filters, in at most
+  // tail_bytes bytes; they are delivered by finish() or release_tail().
+  // Memory grows with what is held, not with `tail`.
+  std::optional<std::uint64_t> tail;
+  std::size_t tail_bytes = std::size_t{64} << 20;
+  // Lines (and joined messages) longer than this come out in pieces flagged
+  // line::continued.
+  std::size_t max_line = std::size_t{16} << 20;
+  std::size_t detect_lines = 4;                  // non-empty lines detection waits for
+  std::size_t detect_bytes = std::size_t{1} << 20;  // or this many bytes held, whichever first
+  bool keep_time_text = true;  // fill read_record::time_text (costs a short scan per line)
+  timestamp_options time{};
+};
+
+// What the reader has seen since construction or reset().
+struct reader_stats {
+  log_format format = log_format::raw;  // the decided (or given) format
+  bool decided = false;                 // false while detection still waits for lines
+  bool detected = false;                // the format came from detection
+  // How many of the lines detection looked at parse as each format.
+  std::array<std::uint32_t, 5> votes{};
+  std::uint32_t voters = 0;
+  std::uint64_t bytes = 0;
+  std::uint64_t lines = 0;        // lines ended (not counting the pieces of overlong ones)
+  std::uint64_t blank_lines = 0;  // empty lines skipped (formats other than raw)
+  std::uint64_t records = 0;      // delivered to the sink
+  std::array<std::uint64_t, 3> by_stream{};  // delivered, by stream_kind
+  std::uint64_t no_stream = 0;    // records without a stream, dropped by the stream filter
+  std::uint64_t other_stream = 0; // records of the other stream, dropped by the filter
+  std::uint64_t before = 0;       // records before `since`
+  std::uint64_t after = 0;        // records at or after `until`
+  std::uint64_t untimed = 0;          // records without a time, which no window can place
+  std::uint64_t untimed_dropped = 0;  // untimed records dropped (window.keep_untimed off)
+  std::uint64_t rejected = 0;     // records the record filter refused
+  std::uint64_t tail_short = 0;   // records the tail could not hold within tail_bytes
+  std::array<std::uint64_t, static_cast<std::size_t>(error::count_)> malformed{};
+  std::uint64_t malformed_total() const noexcept {
+    std::uint64_t n = 0;
+    for (std::uint64_t m : malformed) n += m;
+    return n;
+  }
+};
+
+// The JSON line decoder a reader without one uses: every docker_json line is
+// error::unsupported_format.
+struct no_json_lines {
+  error decode(std::string_view, log_record&, std::string_view& field) noexcept {
+    field = {};
+    return error::unsupported_format;
+  }
+};
+
+// What pull-style next() produced.
+enum class pulled : std::uint8_t { none, record, error };
+
+namespace detail {
+
+// The last records that passed the filters, owned: an append-only arena of
+// bytes and one of slots, each compacted when its dead front outweighs what
+// is live. So memory follows what is held (at most about twice), a push
+// costs amortized O(its bytes), and nothing allocates once warm. Each record
+// counts its text plus its slot against the byte bound, so a tail of many
+// empty records is bounded too.
+class record_tail {
+ public:
+  record_tail(std::uint64_t max_records, std::size_t max_bytes) noexcept
+      : max_records_(max_records), max_bytes_(max_bytes) {}
+
+  // Keeps r as the newest record, dropping the oldest as needed. Returns
+  // false when r alone exceeds the byte bound (it is then not kept).
+  bool push(const read_record& r) {
+    ++pushed_;
+    if (max_records_ == 0) return true;
+    const std::size_t need = cost(r.message.size(), r.time_text.size());
+    if (need > max_bytes_) return false;
+    while (live() != 0 && (live() >= max_records_ || held_bytes_ + need > max_bytes_)) pop();
+    compact();
+    slot s;
+    s.time = r.time;
+    s.line = r.line;
+    s.at = bytes_.size();
+    s.message_size = static_cast<std::uint32_t>(r.message.size());
+    s.time_size = static_cast<std::uint8_t>(r.time_text.size());
+    s.stream = r.stream;
+    s.has_time = r.has_time;
+    s.partial = r.partial;
+    s.flags = r.flags;
+    bytes_.append(r.time_text.data(), s.time_size);
+    bytes_.append(r.message.data(), r.message.size());
+    slots_.push_back(s);
+    held_bytes_ += need;
+    return true;
+  }
+  std::size_t size() const noexcept { return live(); }
+  // Records the tail should hold but could not, for its byte bound.
+  std::uint64_t shortfall() const noexcept {
+    const std::uint64_t want = pushed_ < max_records_ ? pushed_ : max_records_;
+    return want - live();
+  }
+  // Calls f(const read_record&) for each record, oldest first, then forgets them.
+  template <class F>
+  void drain(F&& f) {
+    for (std::size_t i = first_; i < slots_.size(); ++i) f(view(slots_[i]));
+    clear();
+  }
+  void clear() noexcept {
+    slots_.clear();
+    bytes_.clear();
+    first_ = 0;
+    held_bytes_ = 0;
+    pushed_ = 0;
+  }
+
+ private:
+  struct slot {
+    timestamp time;
+    std::uint64_t line;
+    std::size_t at;  // time text, then message, in bytes_
+    std::uint32_t message_size;
+    std::uint8_t time_size;
+    stream_kind stream;
+    bool has_time, partial;
+    std::uint8_t flags;
+  };
+  static std::size_t cost(std::size_t message, std::size_t time) noexcept {
+    return message + time + sizeof(slot);
+  }
+  std::size_t live() const noexcept { return slots_.size() - first_; }
+  read_record view(const slot& s) const noexcept {
+    read_record r;
+    r.time = s.time;
+    r.has_time = s.has_time;
+    r.stream = s.stream;
+    r.partial = s.partial;
+    r.line = s.line;
+    r.flags = s.flags;
+    const char* p = bytes_.data() + s.at;
+    r.time_text = {p, s.time_size};
+    r.message = {p + s.time_size, s.message_size};
+    return r;
+  }
+  void pop() noexcept {
+    const slot& s = slots_[first_++];
+    held_bytes_ -= cost(s.message_size, s.time_size);
+  }
+  void compact() {
+    if (first_ == 0 || first_ < live()) return;
+    const std::size_t from = first_ < slots_.size() ? slots_[first_].at : bytes_.size();
+    bytes_.erase(0, from);
+    slots_.erase(slots_.begin(), slots_.begin() + static_cast<std::ptrdiff_t>(first_));
+    for (slot& s : slots_) s.at -= from;
+    first_ = 0;
+  }
+
+  std::uint64_t max_records_;
+  std::size_t max_bytes_;
+  std::string bytes_;
+  std::vector<slot> slots_;
+  std::size_t first_ = 0;
+  std::size_t held_bytes_ = 0;
+  std::uint64_t pushed_ = 0;
+};
+
+// A copy of a timestamp's text that outlives its line (RFC 3339 needs at
+// most max_timestamp_chars; anything longer is not a timestamp we wrote).
+struct time_text_copy {
+  std::array<char, 40> bytes{};
+  std::uint8_t size = 0;
+  void assign(std::string_view t) noexcept {
+    size = static_cast<std::uint8_t>(t.size() < bytes.size() ? t.size() : bytes.size());
+    if (size != 0) std::memcpy(bytes.data(), t.data(), size);
+  }
+  std::string_view view() const noexcept { return {bytes.data(), size}; }
+};
+
+}  // namespace detail
+
+template <class JsonLines = no_json_lines>
+class basic_record_reader {
+ public:
+  // A predicate on decoded records, applied after the window and the stream
+  // filter and before the tail (the command's --where). Null: keep all.
+  using record_filter = bool (*)(void* context, const log_record&);
+
+  explicit basic_record_reader(reader_options options = {}, JsonLines json = JsonLines())
+      : options_(std::move(options)),
+        json_(std::move(json)),
+        splitter_(line_opts(options_)),
+        joiner_(joiner_options{options_.max_line, overflow::split}),
+        parser_(log_format::raw, options_.time) {
+    if (options_.tail) tail_.emplace(*options_.tail, options_.tail_bytes);
+    start_format();
+    refresh();
+  }
+
+  void set_filter(record_filter f, void* context) noexcept {
+    filter_ = f;
+    filter_context_ = context;
+    refresh();
+  }
+
+  // ---- push style ----
+  // Decodes `chunk` and calls sink(const read_record&) for each record it
+  // completes and, when the sink also takes `const read_error&`, for each
+  // bad line, in input order. A sink that returns `error` stops the reader
+  // with anything but error::ok; feed then returns that error (and so does
+  // every later call until reset()). Any split of the input into chunks
+  // gives the same calls. Allocates only to grow its buffers.
+  template <class Sink>
+  error feed(std::string_view chunk, Sink&& sink) {
+    stats_.bytes += chunk.size();
+    if (SANDLOG_UNLIKELY(stop_ != error::ok)) return stop_;
+    // The line loop is the splitter's, with this sink inlined into it: the
+    // common line then costs no call.
+    splitter_.feed(chunk, [&](const line& l) SANDLOG_INLINE_LAMBDA { on_line(l, sink); });
+    return stop_;
+  }
+
+  // Ends one input of a stream that goes on (a file of a rotated set): its
+  // unterminated last line is a record of its own, flagged unterminated,
+  // never glued to the next input's first bytes. Partial messages stay open
+  // for the next input to finish; line numbers start again from 1.
+  template <class Sink>
+  error end_input(Sink&& sink) {
+    if (stop_ == error::ok) splitter_.finish([&](const line& l) { on_line(l, sink); });
+    // The input's lines keep their numbers: detection decides on them now.
+    if (stop_ == error::ok && !stats_.decided && !held_lines_.empty()) decide(sink);
+    lines_before_ += line_no_;
+    line_no_ = 0;
+    in_piece_ = skip_piece_ = false;
+    refresh();
+    return stop_;
+  }
+
+  // Decides the format now with the lines held, if detection still waits
+  // (a follower whose input has nothing more to read right now calls this,
+  // so records are not held back for lines that may never come).
+  template <class Sink>
+  error flush(Sink&& sink) {
+    if (!stats_.decided && stop_ == error::ok && !held_lines_.empty()) decide(sink);
+    return stop_;
+  }
+
+  // Ends the stream: end_input(), then end_messages(), then what the tail
+  // kept. The format stays decided; reset() starts over.
+  template <class Sink>
+  error finish(Sink&& sink) {
+    end_input(sink);
+    if (stop_ == error::ok && !stats_.decided) decide(sink);
+    end_messages(sink);
+    release_tail(sink);
+    return stop_;
+  }
+
+  // Delivers every message still waiting for its final fragment, flagged
+  // unterminated (the next input is not their continuation).
+  template <class Sink>
+  error end_messages(Sink&& sink) {
+    if (stop_ == error::ok && options_.join_partials) {
+      current_ = nullptr;
+      joiner_.finish([&](const joined_record& j) { joined(j, sink); });
+      open_ = {};
+      any_open_ = false;
+    }
+    return stop_;
+  }
+
+  // The next input may be written in another format: detect it again
+  // (unless reader_options::format gave it). Call after end_input().
+  void redetect() noexcept {
+    if (options_.format) return;
+    stats_.decided = stats_.detected = false;
+    stats_.votes = {};
+    stats_.voters = 0;
+    in_held_piece_ = false;
+    refresh();
+  }
+
+  // Takes a record decoded elsewhere (an entry of a JSON page, a frame of an
+  // API body) through the same joining, filters and tail as a decoded line.
+  // Its line number is the next one; `time_text` may be empty.
+  template <class Sink>
+  error add(const log_record& rec, std::string_view time_text, Sink&& sink) {
+    if (stop_ != error::ok) return stop_;
+    read_record r;
+    static_cast<log_record&>(r) = rec;
+    r.time_text = time_text;
+    r.line = ++line_no_;
+    if (r.message.size() > options_.max_line && !any_open_) {
+      current_ = &r;  // too long to pass straight on: the joiner cuts it
+      joiner_.add(r, [&](const joined_record& j) { joined(j, sink); });
+      return stop_;
+    }
+    take(r, sink);
+    return stop_;
+  }
+
+  // Delivers what the tail holds and lets later records go straight to the
+  // sink (for a follower: the last N records, then everything new).
+  template <class Sink>
+  error release_tail(Sink&& sink) {
+    if (!tail_) return stop_;
+    detail::record_tail held = std::move(*tail_);
+    tail_.reset();
+    stats_.tail_short += held.shortfall();
+    refresh();
+    held.drain([&](const read_record& r) {
+      if (stop_ == error::ok) deliver(r, sink);
+    });
+    return stop_;
+  }
+
+  // ---- pull style ----
+  // Hands `chunk` to next(); it must stay valid until next() returns
+  // pulled::none. Call only once next() has returned pulled::none.
+  void push(std::string_view chunk) noexcept {
+    stats_.bytes += chunk.size();
+    splitter_.push(chunk);
+  }
+  // Marks the end of the stream: next() then also yields what finish() would.
+  void push_end() noexcept {
+    splitter_.push_end();
+    pull_end_ = true;
+  }
+  // Stores the next record (or error) and says which it was; pulled::none
+  // when the pushed chunk is used up. Views live until the next call.
+  pulled next(read_record& rec, read_error& err) {
+    for (;;) {
+      if (queue_.pop(rec, err, last_pulled_)) return last_pulled_;
+      if (stop_ != error::ok) return pulled::none;
+      line l;
+      if (splitter_.next(l)) {
+        queue_sink qs{&queue_};
+        on_line(l, qs);
+        continue;
+      }
+      if (!pull_end_) return pulled::none;
+      pull_end_ = false;
+      queue_sink qs{&queue_};
+      finish(qs);
+      if (queue_.empty()) return pulled::none;
+    }
+  }
+  // next() without errors (they are still counted in stats()).
+  bool next(read_record& rec) {
+    read_error ignored;
+    pulled p;
+    while ((p = next(rec, ignored)) == pulled::error) {
+    }
+    return p == pulled::record;
+  }
+
+  // ---- state ----
+  const reader_stats& stats() const noexcept {
+    // Two counters are kept out of the line loop and added up here.
+    stats_.lines = lines_before_ + line_no_;
+    for (std::size_t i = 0; i < 3; ++i) stats_.by_stream[i] = delivered_[i];
+    stats_.records = delivered_[0] + delivered_[1] + delivered_[2];
+    return stats_;
+  }
+  const reader_options& options() const noexcept { return options_; }
+  // The format in use (raw until decided).
+  log_format format() const noexcept { return stats_.format; }
+  // error::ok, or what stopped the reader (a sink's error).
+  error stopped() const noexcept { return stop_; }
+  // Whether a message is waiting for its final fragment.
+  bool has_open_message() const noexcept { return any_open_; }
+  // Bytes held: the open line, open messages, lines waiting for detection,
+  // the tail.
+  std::size_t buffered() const noexcept {
+    return splitter_.buffered() + joiner_.buffered() + held_.size();
+  }
+
+  // Zeroes the counters of stats(), keeping the format and its votes (a
+  // caller that sums the counts of several inputs).
+  void reset_counts() noexcept {
+    reader_stats fresh;
+    fresh.format = stats_.format;
+    fresh.decided = stats_.decided;
+    fresh.detected = stats_.detected;
+    fresh.votes = stats_.votes;
+    fresh.voters = stats_.voters;
+    stats_ = fresh;
+    lines_before_ = line_no_ = 0;
+    delivered_ = {};
+  }
+
+  // Takes over the messages `other` has open, as if this reader had read
+  // what `other` did (for decoding line-aligned ranges of one file on
+  // several threads: each range continues the messages of the one before).
+  void continue_messages(const basic_record_reader& other) {
+    joiner_ = other.joiner_;
+    open_ = other.open_;
+    any_open_ = other.any_open_;
+    first_time_ = other.first_time_;
+    first_line_ = other.first_line_;
+  }
+
+  // Forgets everything (format decision, open line and messages, tail,
+  // counters, a stop); keeps the options and the memory.
+  void reset() {
+    splitter_.reset();
+    joiner_.reset();
+    open_ = {};
+    any_open_ = false;
+    held_.clear();
+    held_lines_.clear();
+    stats_ = {};
+    stop_ = error::ok;
+    line_no_ = 0;
+    in_piece_ = skip_piece_ = pull_end_ = in_held_piece_ = false;
+    lines_before_ = 0;
+    delivered_ = {};
+    queue_.clear();
+    if (options_.tail) tail_.emplace(*options_.tail, options_.tail_bytes);
+    start_format();
+    refresh();
+  }
+
+ private:
+  static line_options line_opts(const reader_options& o) noexcept {
+    line_options lo;
+    lo.max_line = o.max_line;
+    return lo;
+  }
+
+  void start_format() {
+    if (options_.format) {
+      use_format(*options_.format);
+      stats_.detected = false;
+    }
+  }
+  void use_format(log_format f) noexcept {
+    stats_.format = f;
+    stats_.decided = true;
+    parser_ = record_parser(f, options_.time);
+    refresh();
+  }
+  // hot_: a line may take the common path (format decided, no piece of an
+  // overlong line under way, not stopped); extra_: a record filter or a
+  // tail is set. One test each in the line loop instead of three.
+  void refresh() noexcept {
+    hot_ = stats_.decided && !in_piece_ && stop_ == error::ok;
+    extra_ = filter_ != nullptr || tail_.has_value();
+  }
+  std::uint32_t voters() const noexcept { return stats_.voters; }
+
+  // ---- detection ----
+  struct held_line {
+    std::size_t at, size;
+    std::uint8_t flags;
+  };
+
+  template <class Sink>
+  SANDLOG_FORCE_INLINE void on_line(const line& l, Sink& sink) {
+    if (SANDLOG_LIKELY(hot_)) return take_line(l.text, l.flags, sink);
+    if (stop_ != error::ok) return;
+    if (!stats_.decided) return hold(l, sink);
+    take_line(l.text, l.flags, sink);
+  }
+
+  template <class Sink>
+  void hold(const line& l, Sink& sink) {
+    held_lines_.push_back({held_.size(), l.text.size(), l.flags});
+    held_.append(l.text.data(), l.text.size());
+    // A line votes once: whole, or by its first piece (which holds its
+    // envelope) when it is longer than max_line.
+    if (!l.text.empty() && !in_held_piece_) vote(l.text);
+    in_held_piece_ = l.is_continued();
+    if (voters() >= options_.detect_lines || held_.size() >= options_.detect_bytes) decide(sink);
+  }
+
+  void vote(std::string_view text) noexcept {
+    const unsigned bits = detail::consistent_formats(text, options_.time);
+    for (unsigned f = 0; f < stats_.votes.size(); ++f)
+      if (bits & (1u << f)) ++stats_.votes[f];
+    ++stats_.voters;
+  }
+
+  // The most specific format that at least half of the voters parse as.
+  log_format chosen() const noexcept {
+    for (log_format f : {log_format::cri, log_format::docker_json, log_format::bracketed,
+                         log_format::timestamped}) {
+      const std::uint32_t v = stats_.votes[static_cast<std::size_t>(f)];
+      if (v != 0 && 2 * std::uint64_t{v} >= stats_.voters) return f;
+    }
+    return log_format::raw;
+  }
+
+  template <class Sink>
+  void decide(Sink& sink) {
+    use_format(chosen());
+    stats_.detected = true;
+    // Replay what was held, now that the format is known.
+    for (const held_line& h : held_lines_) {
+      if (stop_ != error::ok) break;
+      take_line({held_.data() + h.at, h.size}, h.flags, sink);
+    }
+    held_.clear();
+    held_lines_.clear();
+  }
+
+  // ---- one line ----
+  template <class Sink>
+  SANDLOG_FORCE_INLINE void take_line(std::string_view text, std::uint8_t flags, Sink& sink) {
+    if (SANDLOG_UNLIKELY(!hot_)) {
+      if (stop_ != error::ok) return;
+      if (in_piece_) return take_piece(text, flags, sink);
+    }
+    if (SANDLOG_UNLIKELY((flags & line::continued) != 0)) {
+      in_piece_ = true;
+      refresh();
+    }
+    ++line_no_;
+    read_record r;
+    const log_format f = stats_.format;
+    if (f == log_format::docker_json) {
+      if (SANDLOG_UNLIKELY(text.empty())) return blank();
+      std::string_view field;
+      const error e = json_.decode(text, r, field);
+      if (SANDLOG_UNLIKELY(e != error::ok)) return bad_line(text, 0, e, field, sink);
+    } else {
+      const parse_result res = parser_.parse(text, r);
+      if (SANDLOG_UNLIKELY(!res)) {
+        if (text.empty()) return blank();
+        return bad_line(text, static_cast<std::size_t>(res.ptr - text.data()), res.ec, {}, sink);
+      }
+      if (options_.keep_time_text && r.has_time) r.time_text = written_time(text, f);
+    }
+    r.line = line_no_;
+    r.flags = flags & line::unterminated;
+    if (SANDLOG_UNLIKELY(in_piece_)) {
+      piece_ = r;
+      piece_time_.assign(r.time_text);
+      r.partial = true;
+    }
+    take(r, sink);
+  }
+
+  // The next piece of a line longer than max_line: the first piece's envelope.
+  template <class Sink>
+  void take_piece(std::string_view text, std::uint8_t flags, Sink& sink) {
+    in_piece_ = (flags & line::continued) != 0;
+    refresh();
+    if (skip_piece_) {
+      skip_piece_ = in_piece_;
+      return;
+    }
+    read_record r = piece_;
+    r.message = text;
+    r.time_text = piece_time_.view();
+    r.partial = in_piece_ || piece_.partial;
+    r.flags = flags & line::unterminated;
+    take(r, sink);
+  }
+
+  void blank() noexcept {
+    ++stats_.blank_lines;
+    in_piece_ = false;
+    refresh();
+  }
+
+  template <class Sink>
+  void bad_line(std::string_view text, std::size_t column, error ec, std::string_view field,
+                Sink& sink) {
+    skip_piece_ = in_piece_;
+    ++stats_.malformed[static_cast<std::size_t>(ec) % stats_.malformed.size()];
+    if constexpr (std::is_invocable_v<Sink&, const read_error&>) {
+      read_error e;
+      e.line = line_no_;
+      e.column = column;
+      e.ec = ec;
+      e.format = stats_.format;
+      e.field = field;
+      e.excerpt = text.substr(0, excerpt_bytes);
+      const error stop = detail::call_sink(sink, e);
+      if (stop != error::ok) {
+        stop_ = stop;
+        refresh();
+      }
+    } else {
+      (void)text, (void)column, (void)field, (void)sink;
+    }
+  }
+
+  // The timestamp's text in a line that parsed: up to the first space (or
+  // ']'); RFC 3339 timestamps hold neither.
+  static std::string_view written_time(std::string_view text, log_format f) noexcept {
+    const std::size_t skip = f == log_format::bracketed ? 1 : 0;
+    const char stop = skip ? ']' : ' ';
+    const std::size_t limit = text.size() < 40 ? text.size() : 40;
+    std::size_t n = skip;
+    while (n < limit && text[n] != stop) ++n;
+    return text.substr(skip, n - skip);
+  }
+
+  // ---- joining ----
+  template <class Sink>
+  SANDLOG_FORCE_INLINE void take(const read_record& r, Sink& sink) {
+    if (!options_.join_partials) return deliver(r, sink);
+    // The common case, a whole line with no message open, is what the
+    // joiner would pass through unchanged: it goes straight on.
+    // (Lines, and so their messages, are never longer than max_line.)
+    if (SANDLOG_LIKELY(!any_open_ && !r.partial)) return deliver(r, sink);
+    const std::size_t s = static_cast<std::size_t>(r.stream) % 3;
+    const bool was_open = open_[s];
+    if (!was_open && !r.partial) {
+      current_ = &r;
+      joiner_.add(r, [&](const joined_record& j) { joined(j, sink); });
+      return;
+    }
+    if (!was_open) {
+      // The message outlives this line: keep its first time and line.
+      first_time_[s].assign(r.time_text);
+      first_line_[s] = r.line;
+    }
+    open_[s] = r.partial;
+    any_open_ = open_[0] || open_[1] || open_[2];
+    current_ = nullptr;
+    joiner_.add(r, [&](const joined_record& j) { joined(j, sink); });
+  }
+
+  // A record from the joiner: a line passed through (current_ is its line's
+  // record) or a message put together, which takes its first line's time.
+  template <class Sink>
+  SANDLOG_FORCE_INLINE void joined(const joined_record& j, Sink& sink) {
+    read_record r;
+    static_cast<log_record&>(r) = j.record;
+    if (current_ != nullptr) {
+      r.time_text = current_->time_text;
+      r.line = current_->line;
+      r.flags = current_->flags;
+    } else {
+      const std::size_t s = static_cast<std::size_t>(j.record.stream) % 3;
+      r.time_text = first_time_[s].view();
+      r.line = first_line_[s];
+      r.flags = j.flags;
+    }
+    deliver(r, sink);
+  }
+
+  // ---- filters, tail, sink ----
+  template <class Sink>
+  SANDLOG_FORCE_INLINE void deliver(const read_record& r, Sink& sink) {
+    if (options_.stream && r.stream != *options_.stream) {
+      ++(r.stream == stream_kind::unknown ? stats_.no_stream : stats_.other_stream);
+      return;
+    }
+    switch (options_.window.locate(r)) {
+      case window_position::inside: break;
+      case window_position::before: ++stats_.before; return;
+      case window_position::after: ++stats_.after; return;
+      case window_position::untimed:
+        if (!options_.window.keep_untimed) {
+          ++stats_.untimed_dropped;
+          return;
+        }
+        ++stats_.untimed;
+        break;
+    }
+    if (SANDLOG_UNLIKELY(extra_)) {
+      if (filter_ != nullptr && !filter_(filter_context_, r)) {
+        ++stats_.rejected;
+        return;
+      }
+      if (tail_.has_value()) {
+        tail_->push(r);
+        return;
+      }
+    }
+    ++delivered_[static_cast<std::size_t>(r.stream) & 3];
+    const error stop = detail::call_sink(sink, r);
+    if (SANDLOG_UNLIKELY(stop != error::ok)) {
+      stop_ = stop;
+      refresh();
+    }
+  }
+
+  // ---- pull style's queue ----
+  // Records and errors waiting for next(), owned, in order. Reused: nothing
+  // allocates once its strings have grown.
+  class pull_queue {
+   public:
+    void add(const read_record& r) {
+      item& it = grow();
+      it.kind = pulled::record;
+      it.rec = r;
+      it.a.assign(r.message.data(), r.message.size());
+      it.b.assign(r.time_text.data(), r.time_text.size());
+    }
+    void add(const read_error& e) {
+      item& it = grow();
+      it.kind = pulled::error;
+      it.err = e;
+      it.a.assign(e.excerpt.data(), e.excerpt.size());
+      it.b.assign(e.field.data(), e.field.size());
+    }
+    bool pop(read_record& r, read_error& e, pulled& kind) {
+      if (first_ == size_) {
+        first_ = size_ = 0;
+        return false;
+      }
+      const item& it = items_[first_++];
+      kind = it.kind;
+      if (kind == pulled::record) {
+        r = it.rec;
+        r.message = it.a;
+        r.time_text = it.b;
+      } else {
+        e = it.err;
+        e.excerpt = it.a;
+        e.field = it.b;
+      }
+      return true;
+    }
+    bool empty() const noexcept { return first_ == size_; }
+    void clear() noexcept { first_ = size_ = 0; }
+
+   private:
+    struct item {
+      pulled kind = pulled::none;
+      read_record rec;
+      read_error err;
+      std::string a, b;
+    };
+    item& grow() {
+      if (size_ == items_.size()) items_.emplace_back();
+      return items_[size_++];
+    }
+    std::vector<item> items_;
+    std::size_t first_ = 0, size_ = 0;
+  };
+  struct queue_sink {
+    pull_queue* q;
+    void operator()(const read_record& r) { q->add(r); }
+    void operator()(const read_error& e) { q->add(e); }
+  };
+
+  reader_options options_;
+  JsonLines json_;
+  line_splitter splitter_;
+  cri_joiner joiner_;
+  record_parser parser_;
+  mutable reader_stats stats_;
+  error stop_ = error::ok;
+  bool hot_ = false;
+  bool extra_ = false;
+  std::uint64_t line_no_ = 0;
+  std::uint64_t lines_before_ = 0;  // lines of the inputs before this one
+  std::array<std::uint64_t, 4> delivered_{};  // by stream_kind (a power of two: no modulo)
+  // A line longer than max_line arrives in pieces: the first one's envelope.
+  read_record piece_{};
+  detail::time_text_copy piece_time_{};
+  bool in_piece_ = false;
+  bool skip_piece_ = false;  // the first piece was malformed
+  // Messages open in the joiner, by stream, with their first line's time
+  // text and number (the joiner keeps the time itself).
+  std::array<bool, 3> open_{};
+  bool any_open_ = false;
+  std::array<detail::time_text_copy, 3> first_time_{};
+  std::array<std::uint64_t, 3> first_line_{};
+  const read_record* current_ = nullptr;
+  // Detection: the lines held until the format is decided.
+  std::string held_;
+  std::vector<held_line> held_lines_;
+  bool in_held_piece_ = false;
+  std::optional<detail::record_tail> tail_;
+  record_filter filter_ = nullptr;
+  void* filter_context_ = nullptr;
+  pull_queue queue_;
+  pulled last_pulled_ = pulled::none;
+  bool pull_end_ = false;
+};
+
+// A reader of every format but docker_json.
+using record_reader = basic_record_reader<>;
+
+// Calls the first callable for records and the second for errors: a sink
+// made of two lambdas, for feed() and finish().
+template <class OnRecord, class OnError>
+struct record_and_error_sink {
+  OnRecord on_record;
+  OnError on_error;
+  decltype(auto) operator()(const read_record& r) { return on_record(r); }
+  decltype(auto) operator()(const read_error& e) { return on_error(e); }
+};
+template <class OnRecord, class OnError>
+record_and_error_sink<OnRecord, OnError> sinks(OnRecord r, OnError e) {
+  return {std::move(r), std::move(e)};
+}
+
+}  // namespace sandlog
+
+#endif  // SANDLOG_READER_HPP
+// ---- end sandlog/reader.hpp ----
 // ---- begin sandlog/sse.hpp ----
 // sandlog: Server-Sent Events — chunks of an event stream in, events out.
 //
@@ -4138,6 +6402,7 @@ class resume_cursor {
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -4180,11 +6445,14 @@ class sse_decoder {
   // Decodes `chunk` and calls sink(const sse_event&) for each event it
   // completes. Returns error::event_too_long when an event was dropped during
   // this call (the events around it are still delivered), else error::ok.
+  // The sink may return void or an error: one other than error::ok stops
+  // decoding, and feed() returns it, now and until finish() or reset().
   template <class Sink>
   error feed(std::string_view chunk, Sink&& sink) {
     too_long_in_call_ = false;
     if (SANDLOG_UNLIKELY(bom_state_ != bom_done)) chunk = skip_bom(chunk, sink);
-    lines_.feed(chunk, [&](const line& l) { on_line(l, sink); });
+    const error e = lines_.feed(chunk, [&](const line& l) { return on_line(l, sink); });
+    if (e != error::ok) return e;
     return too_long_in_call_ ? error::event_too_long : error::ok;
   }
 
@@ -4246,7 +6514,7 @@ class sse_decoder {
         // Not a BOM after all: the bytes matched so far are text.
         const std::string_view held(bom, bom_state_);
         bom_state_ = bom_done;
-        lines_.feed(held, [&](const line& l) { on_line(l, sink); });
+        lines_.feed(held, [&](const line& l) { return on_line(l, sink); });
         return chunk;
       }
       ++bom_state_;
@@ -4256,19 +6524,16 @@ class sse_decoder {
   }
 
   template <class Sink>
-  void on_line(const line& l, Sink& sink) {
+  error on_line(const line& l, Sink& sink) {
     const std::string_view text = l.text;
-    if (text.empty()) {
-      dispatch(sink);
-      return;
-    }
+    if (text.empty()) return dispatch(sink);
     if (SANDLOG_UNLIKELY(l.is_truncated())) {
       drop_event();
-      return;
+      return error::ok;
     }
     if (text.front() == ':') {
       ++stats_.comments;
-      return;
+      return error::ok;
     }
     const std::size_t colon = text.find(':');
     std::string_view name = text;
@@ -4279,6 +6544,7 @@ class sse_decoder {
       if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
     }
     field(name, value);
+    return error::ok;
   }
 
   void field(std::string_view name, std::string_view value) {
@@ -4308,14 +6574,13 @@ class sse_decoder {
 
   void set_retry(std::string_view value) noexcept {
     if (value.empty()) return;
-    std::uint64_t ms = 0;
+    detail::decimal_accumulator ms(std::numeric_limits<std::uint64_t>::max());
     for (const char c : value) {
-      const auto d = static_cast<unsigned char>(c - '0');
-      if (d > 9) return;
-      if (ms > (UINT64_MAX - d) / 10) return;  // does not fit: ignored like any bad value
-      ms = ms * 10 + d;
+      if (!detail::is_digit(c)) return;
+      ms.push(detail::digit_value(c));
+      if (ms.overflow) return;  // does not fit: ignored like any bad value
     }
-    retry_ = ms;
+    retry_ = ms.value;
   }
 
   void drop_event() noexcept {
@@ -4328,22 +6593,23 @@ class sse_decoder {
   }
 
   template <class Sink>
-  void dispatch(Sink& sink) {
+  error dispatch(Sink& sink) {
     if (last_id_.size() != id_.size() || last_id_ != id_) last_id_.assign(id_);
     if (dropping_ || data_.empty()) {
       dropping_ = false;
       data_.clear();
       type_.clear();
-      return;
+      return error::ok;
     }
     sse_event ev;
     ev.type = type_.empty() ? std::string_view("message") : std::string_view(type_);
     ev.data = std::string_view(data_.data(), data_.size() - 1);  // without the last "\n"
     ev.id = last_id_;
     ++stats_.events;
-    sink(static_cast<const sse_event&>(ev));
+    const error e = detail::call_sink(sink, static_cast<const sse_event&>(ev));
     data_.clear();
     type_.clear();
+    return e;
   }
 
   sse_options options_;
@@ -4368,8 +6634,9 @@ class sse_decoder {
 // timestamp — shared by logfmt and JSON fields.
 //
 // Every conversion reads the whole text (a trailing byte is an error), never
-// allocates, never throws, and returns a value_result: the value and an error.
-// Floating point lives in logfmt.hpp, because it needs fast_float.
+// allocates, never throws, and returns a value_result (error.hpp): the value
+// and an error. Floating point lives in logfmt.hpp, because it needs
+// fast_float; parse_timestamp_value in timestamp.hpp, which this includes.
 #ifndef SANDLOG_VALUE_HPP
 #define SANDLOG_VALUE_HPP
 
@@ -4381,45 +6648,13 @@ class sse_decoder {
 
 namespace sandlog {
 
-// A converted value and what went wrong. On failure `value` holds T{} unless
-// the function says otherwise (a number out of range keeps its sign, say).
-template <class T>
-struct value_result {
-  T value{};
-  error ec = error::ok;
-  constexpr explicit operator bool() const noexcept { return ec == error::ok; }
-};
-
 namespace detail {
-
-constexpr bool is_ascii_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-constexpr unsigned digit_value(char c) noexcept {
-  return static_cast<unsigned>(static_cast<unsigned char>(c)) - unsigned{'0'};
-}
-
-// 2^63: the magnitude of INT64_MIN, one more than INT64_MAX.
-inline constexpr std::uint64_t int64_magnitude_limit =
-    static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) + 1u;
-
-// Applies a sign to a magnitude already known to be at most 2^63 (negative)
-// or 2^63 - 1 (positive), without an implementation-defined conversion.
-constexpr std::int64_t apply_sign(std::uint64_t magnitude, bool negative) noexcept {
-  if (!negative) return static_cast<std::int64_t>(magnitude);
-  if (magnitude == int64_magnitude_limit) return std::numeric_limits<std::int64_t>::min();
-  return -static_cast<std::int64_t>(magnitude);
-}
 
 // One Go duration unit: `coefficient * 10^exponent` nanoseconds.
 struct duration_unit {
   std::uint64_t coefficient;
   int exponent;
 };
-
-constexpr std::uint64_t pow10_u64(int n) noexcept {
-  std::uint64_t r = 1;
-  for (int i = 0; i < n; ++i) r *= 10;
-  return r;
-}
 
 // The units Go's time.ParseDuration knows; {0, 0} for anything else.
 constexpr duration_unit find_duration_unit(std::string_view u) noexcept {
@@ -4444,26 +6679,18 @@ constexpr value_result<std::int64_t> parse_int64(std::string_view text) noexcept
   bool negative = false;
   if (p != end && (*p == '-' || *p == '+')) negative = *p++ == '-';
   if (p == end) return {0, error::bad_number};
-  const std::uint64_t limit = negative ? detail::int64_magnitude_limit
-                                       : detail::int64_magnitude_limit - 1u;
-  std::uint64_t magnitude = 0;
-  bool overflow = false;
+  detail::decimal_accumulator magnitude(negative ? detail::int64_magnitude_limit
+                                                : detail::int64_magnitude_limit - 1u);
   for (; p != end; ++p) {
-    if (!detail::is_ascii_digit(*p)) return {0, error::bad_number};
-    const unsigned d = detail::digit_value(*p);
-    // magnitude * 10 + d <= limit, written so that nothing wraps.
-    if (overflow || magnitude > (limit - d) / 10u) {
-      overflow = true;
-    } else {
-      magnitude = magnitude * 10u + d;
-    }
+    if (!detail::is_digit(*p)) return {0, error::bad_number};
+    magnitude.push(detail::digit_value(*p));
   }
-  if (overflow) {
+  if (magnitude.overflow) {
     return {negative ? std::numeric_limits<std::int64_t>::min()
                      : std::numeric_limits<std::int64_t>::max(),
             error::out_of_range};
   }
-  return {detail::apply_sign(magnitude, negative), error::ok};
+  return {detail::apply_sign(magnitude.value, negative), error::ok};
 }
 
 // Parses the whole of `text` as a boolean, with the spellings of Go's
@@ -4503,24 +6730,16 @@ constexpr value_result<std::int64_t> parse_duration(std::string_view text) noexc
   std::uint64_t total = 0;
   bool overflow = false;
   while (p != end) {
-    std::uint64_t whole = 0;
-    bool whole_overflow = false;
+    detail::decimal_accumulator whole(detail::int64_magnitude_limit);
     const char* const whole_start = p;
-    for (; p != end && detail::is_ascii_digit(*p); ++p) {
-      const unsigned d = detail::digit_value(*p);
-      if (whole_overflow || whole > (detail::int64_magnitude_limit - d) / 10u) {
-        whole_overflow = true;
-      } else {
-        whole = whole * 10u + d;
-      }
-    }
+    for (; p != end && detail::is_digit(*p); ++p) whole.push(detail::digit_value(*p));
     bool has_digits = p != whole_start;
     std::uint64_t fraction = 0;
     int fraction_digits = 0;
     if (p != end && *p == '.') {
       ++p;
       const char* const fraction_start = p;
-      for (; p != end && detail::is_ascii_digit(*p); ++p) {
+      for (; p != end && detail::is_digit(*p); ++p) {
         if (fraction_digits < max_fraction_digits) {
           fraction = fraction * 10u + detail::digit_value(*p);
           ++fraction_digits;
@@ -4530,14 +6749,14 @@ constexpr value_result<std::int64_t> parse_duration(std::string_view text) noexc
     }
     if (!has_digits) return {0, error::bad_duration};
     const char* const unit_start = p;
-    while (p != end && *p != '.' && !detail::is_ascii_digit(*p)) ++p;
+    while (p != end && *p != '.' && !detail::is_digit(*p)) ++p;
     const detail::duration_unit unit =
         detail::find_duration_unit(std::string_view(unit_start, static_cast<std::size_t>(p - unit_start)));
     if (unit.coefficient == 0) return {0, error::bad_duration};
     if (overflow) continue;  // keep checking the syntax of the rest
 
     const std::uint64_t unit_ns = unit.coefficient * detail::pow10_u64(unit.exponent);
-    if (whole_overflow || whole > limit / unit_ns) {
+    if (whole.overflow || whole.value > limit / unit_ns) {
       overflow = true;
       continue;
     }
@@ -4549,7 +6768,7 @@ constexpr value_result<std::int64_t> parse_duration(std::string_view text) noexc
         kept <= unit.exponent ? unit.coefficient * f * detail::pow10_u64(unit.exponent - kept)
                               : unit.coefficient * f / detail::pow10_u64(kept - unit.exponent);
     // At most 2^63 plus less than one unit: no wrap, and total stays <= limit.
-    const std::uint64_t term = whole * unit_ns + fraction_ns;
+    const std::uint64_t term = whole.value * unit_ns + fraction_ns;
     if (term > limit - total) {
       overflow = true;
       continue;
@@ -4562,19 +6781,6 @@ constexpr value_result<std::int64_t> parse_duration(std::string_view text) noexc
             error::out_of_range};
   }
   return {detail::apply_sign(total, negative), error::ok};
-}
-
-// Parses the whole of `text` as a timestamp with sandlog's parser
-// (parse_timestamp) and `options`. Its errors pass through; bytes left after
-// a complete timestamp are error::trailing_bytes. Allocates nothing.
-inline value_result<timestamp> parse_timestamp_value(std::string_view text,
-                                                     timestamp_options options = {}) noexcept {
-  timestamp t{};
-  const char* const end = text.data() + text.size();
-  const parse_result r = parse_timestamp(text.data(), end, t, options);
-  if (!r) return {timestamp{}, r.ec};
-  if (r.ptr != end) return {timestamp{}, error::trailing_bytes};
-  return {t, error::ok};
 }
 
 }  // namespace sandlog

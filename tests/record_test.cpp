@@ -1,5 +1,6 @@
 // Log-line envelopes: parse_record, detect_format, format_detector and the
 // CRI partial-line joiner.
+#include <sandlog/line_splitter.hpp>
 #include <sandlog/record.hpp>
 
 #include <catch2/catch.hpp>

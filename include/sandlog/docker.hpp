@@ -22,9 +22,10 @@
 #include <utility>
 
 #include "config.hpp"
+#include "detail/sink.hpp"
 #include "error.hpp"
 #include "line_splitter.hpp"
-#include "record.hpp"
+#include "vocabulary.hpp"
 
 namespace sandlog {
 
@@ -38,22 +39,6 @@ struct frame_piece {
   bool first;
   bool last;
 };
-
-namespace detail {
-
-// Calls `sink(args...)`; a sink may return void, or an `error` that stops the
-// caller when it is not error::ok.
-template <class Sink, class... Args>
-SANDLOG_FORCE_INLINE error call_sink(Sink& sink, Args&&... args) {
-  if constexpr (std::is_same_v<std::invoke_result_t<Sink&, Args&&...>, error>) {
-    return sink(std::forward<Args>(args)...);
-  } else {
-    sink(std::forward<Args>(args)...);
-    return error::ok;
-  }
-}
-
-}  // namespace detail
 
 // Splits a multiplexed stream into frame pieces. Feed chunks of any size in
 // order; the output does not depend on where the chunks were cut (only on how
@@ -242,25 +227,35 @@ class docker_line_splitter {
 
   // Consumes `chunk` and calls sink(stream_kind, const line&) for each line
   // completed (stream_kind::out or ::err). Views live until the sink returns.
-  // Returns error::ok, a demuxer error (bad_frame_type, daemon_error) or
-  // error::line_too_long under overflow::fail; every error is sticky.
+  // Returns error::ok, a demuxer error (bad_frame_type, daemon_error),
+  // error::line_too_long under overflow::fail, or the error the sink
+  // returned to stop (the sink may return void or an error); every error is
+  // sticky.
   template <class Sink>
   error feed(std::string_view chunk, Sink&& sink) {
     return demux_.feed(chunk, [&](const frame_piece& piece) {
       const stream_kind k = piece.stream;
-      return splitter(k).feed(piece.data, [&](const line& l) { sink(k, l); });
+      return splitter(k).feed(piece.data,
+                              [&](const line& l) { return detail::call_sink(sink, k, l); });
     });
   }
 
   // Ends the stream: delivers each stream's open line (stdout's first),
   // flagged line::unterminated, even when the stream ended badly, then
   // returns the demuxer's verdict (truncated_frame, daemon_error, ...) or
-  // error::ok. Views live until the sink returns.
+  // error::ok. A sink that stops on stdout's line is not given stderr's, and
+  // its error is returned. Views live until the sink returns.
   template <class Sink>
   error finish(Sink&& sink) {
     const error framing = demux_.finish();
-    const error out = out_.finish([&](const line& l) { sink(stream_kind::out, l); });
-    const error err = err_.finish([&](const line& l) { sink(stream_kind::err, l); });
+    error stopped = error::ok;
+    auto to = [&](stream_kind k) {
+      return [&, k](const line& l) { return stopped = detail::call_sink(sink, k, l); };
+    };
+    const error out = out_.finish(to(stream_kind::out));
+    if (stopped != error::ok) return stopped;
+    const error err = err_.finish(to(stream_kind::err));
+    if (stopped != error::ok) return stopped;
     if (framing != error::ok) return framing;
     return out != error::ok ? out : err;
   }

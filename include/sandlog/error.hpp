@@ -1,9 +1,50 @@
-// sandlog: the error codes every parser returns, and parse_result.
+// sandlog: the error codes every parser returns, the result types, and the
+// contract every part keeps.
 //
 // One enum for the whole library so a caller can switch, count or print any
 // failure the same way. Each value names one distinct failure; to_string gives
 // a short sentence fit for a log message. New values are appended before
 // `count_` so existing numeric values never change.
+//
+// The API contract (README.md, "API contract", says the same):
+//   prefix parsers      read a value at the start of a range and stop after
+//                       it, like std::from_chars: parse_result {ptr, ec},
+//                       ptr past the value, or at the fault on failure
+//                       (parse_timestamp, parse_record, parse_predicate,
+//                       parse_logfmt, logfmt_reader::result).
+//   whole-text          read all of a text as one value: value_result<T>
+//   conversions         {value, ec}. A byte after a complete timestamp is
+//                       error::trailing_bytes; in a number, bool or duration
+//                       it makes the value malformed (bad_number, bad_bool,
+//                       bad_duration). (parse_int64, parse_bool,
+//                       parse_duration, parse_double, parse_timestamp_value,
+//                       the as_*() of json_field and logfmt_field.)
+//   formatters          write into the caller's buffer, whose size a constant
+//                       bounds (max_timestamp_chars), and return one past the
+//                       last byte, or nullptr when the value has no such form;
+//                       or append to a caller's string type; or, like
+//                       snprintf, return the full length and cut at capacity.
+//   decoders            stateful, fed chunk by chunk: feed() and finish()
+//                       return an error; the JSON decoders a json_result
+//                       {ec, entries, field}. A failure never loses what was
+//                       decoded before it; "sticky" errors repeat until
+//                       reset(), as each class says.
+//   sinks               a decoder hands each item to a sink called once per
+//                       item, whose views live until it returns. A sink may
+//                       return void, or an error: one other than error::ok
+//                       stops the call that fed it, which returns that error
+//                       (the streaming classes stay stopped until reset(),
+//                       sse_decoder until finish()). Field visitors
+//                       (for_each_field) may also return bool, true to stop.
+//   counts              an enum whose values index a table ends in count_
+//                       (error, lifecycle, anomaly_kind); the *_count
+//                       constants are taken from it, never written by hand.
+//   macros              every macro is SANDLOG_-prefixed and documented in
+//                       config.hpp, or private to one header and #undef'd at
+//                       its end.
+//   the rest            nothing throws; noexcept where true; each function
+//                       says whether it allocates and how long its views
+//                       live; internals are in sandlog::detail and may change.
 #ifndef SANDLOG_ERROR_HPP
 #define SANDLOG_ERROR_HPP
 
@@ -162,6 +203,15 @@ constexpr std::string_view to_string(error e) noexcept {
 struct parse_result {
   const char* ptr;
   error ec;
+  constexpr explicit operator bool() const noexcept { return ec == error::ok; }
+};
+
+// A converted value and what went wrong. On failure `value` holds T{} unless
+// the function says otherwise (a number out of range keeps its sign, say).
+template <class T>
+struct value_result {
+  T value{};
+  error ec = error::ok;
   constexpr explicit operator bool() const noexcept { return ec == error::ok; }
 };
 

@@ -18,8 +18,9 @@
 #include <vector>
 
 #include "config.hpp"
-#include "record.hpp"
-#include "timestamp.hpp"
+#include "detail/sink.hpp"
+#include "error.hpp"
+#include "vocabulary.hpp"
 
 namespace sandlog {
 
@@ -79,10 +80,16 @@ class tail_buffer {
   // Whether line i was cut to max_bytes.
   bool truncated(std::size_t i) const noexcept { return slots_[(first_ + i) % lines_cap_].cut; }
 
-  // Calls f(std::string_view) for each line, oldest first.
+  // Calls f(std::string_view) for each line, oldest first. f may return
+  // void or an error: one other than error::ok stops the walk and is
+  // returned; else error::ok.
   template <class F>
-  void for_each(F&& f) const {
-    for (std::size_t i = 0; i < count_; ++i) f((*this)[i]);
+  error for_each(F&& f) const {
+    for (std::size_t i = 0; i < count_; ++i) {
+      const error e = detail::call_sink(f, (*this)[i]);
+      if (e != error::ok) return e;
+    }
+    return error::ok;
   }
 
   // Bytes of text held (without the gap at the end of the ring).

@@ -28,6 +28,10 @@
 //   - bytes after the document are json_trailing_content, after the
 //     document's entries have been delivered; in automatic shape, an object
 //     per line is read as NDJSON instead.
+//
+// json_type and json_field are in detail/json_field.hpp, the walkers over
+// validated JSON text and the exact integer value of a number in
+// detail/json_text.hpp; both need no simdjson.
 #ifndef SANDLOG_JSON_HPP
 #define SANDLOG_JSON_HPP
 
@@ -43,11 +47,18 @@
 #include <type_traits>
 
 #include "config.hpp"
+#include "detail/json_field.hpp"
+#include "detail/json_text.hpp"
+#include "detail/sink.hpp"
 #include "error.hpp"
+// decode_page's entries are what lifecycle_tracker reads, and
+// decode_docker_json's records what record.hpp's tools (the joiner, the
+// format detector) take: both parts come with this one, as users expect.
 #include "lifecycle.hpp"
 #include "record.hpp"
 #include "timestamp.hpp"
 #include "value.hpp"
+#include "vocabulary.hpp"
 
 namespace sandlog {
 
@@ -94,310 +105,7 @@ inline error from_simdjson(simdjson::error_code e) noexcept {
   }
 }
 
-// Whether a member name `key` matches `name` (lower-case ASCII letters) the
-// way Go's encoding/json matches names to struct fields: ASCII case folded,
-// and the two non-ASCII characters that fold to ASCII letters, U+017F LATIN
-// SMALL LETTER LONG S to 's' and U+212A KELVIN SIGN to 'k'.
-constexpr bool go_json_name_is(std::string_view key, std::string_view name) noexcept {
-  if (key == name) return true;  // what writers send
-  std::size_t i = 0;
-  for (const char n : name) {
-    if (i == key.size()) return false;
-    if (key[i] == n || key[i] == static_cast<char>(n - ('a' - 'A'))) {
-      ++i;
-    } else if (n == 's' && key.substr(i, 2) == "\xC5\xBF") {
-      i += 2;
-    } else if (n == 'k' && key.substr(i, 3) == "\xE2\x84\xAA") {
-      i += 3;
-    } else {
-      return false;
-    }
-  }
-  return i == key.size();
-}
-
-constexpr int json_hex(char c) noexcept {
-  return c >= '0' && c <= '9'   ? c - '0'
-         : c >= 'a' && c <= 'f' ? c - 'a' + 10
-         : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                : -1;
-}
-
-// The code unit of the \uXXXX escape at p, or -1 when [p, end) does not
-// start with one.
-constexpr long json_u_escape(const char* p, const char* end) noexcept {
-  if (end - p < 6 || p[0] != '\\' || p[1] != 'u') return -1;
-  long v = 0;
-  for (int i = 2; i < 6; ++i) {
-    const int h = json_hex(p[i]);
-    if (h < 0) return -1;
-    v = v * 16 + h;
-  }
-  return v;
-}
-
-// Rewrites, in place, each \uD800-\uDFFF escape that is not half of a
-// high-low pair into \uFFFD (the same six bytes), as Go's decoder reads it.
-// A backslash is only valid inside a string, where it starts an escape of
-// two or more bytes, so a plain walk from escape to escape stays in step.
-// Returns whether anything was rewritten.
-inline bool replace_lone_surrogates(char* p, const char* end) noexcept {
-  bool changed = false;
-  while (true) {
-    p = static_cast<char*>(std::memchr(p, '\\', static_cast<std::size_t>(end - p)));
-    if (p == nullptr || end - p < 2) return changed;
-    const long unit = json_u_escape(p, end);
-    if (unit < 0xD800 || unit > 0xDFFF) {
-      p += unit < 0 ? 2 : 6;
-      continue;
-    }
-    const long next = json_u_escape(p + 6, end);
-    if (unit <= 0xDBFF && next >= 0xDC00 && next <= 0xDFFF) {
-      p += 12;  // a pair: one code point
-      continue;
-    }
-    std::memcpy(p + 2, "fffd", 4);
-    changed = true;
-    p += 6;
-  }
-}
-
-constexpr bool is_json_space(char c) noexcept {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-// One past the end of the object or array that starts at p (which must be '{'
-// or '['), or nullptr if it does not close before `end`. Only brackets and
-// strings are followed; used to tell trailing bytes from a broken document,
-// on the error path only.
-inline const char* container_end(const char* p, const char* end) noexcept {
-  std::size_t depth = 0;
-  bool in_string = false;
-  for (; p != end; ++p) {
-    const char c = *p;
-    if (in_string) {
-      if (c == '\\') {
-        if (++p == end) return nullptr;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      ++depth;
-    } else if (c == '}' || c == ']') {
-      if (depth == 0 || --depth == 0) return p + 1;
-    }
-  }
-  return nullptr;
-}
-
 }  // namespace detail
-
-// The JSON type of a field of a JSON log message.
-enum class json_type : std::uint8_t {
-  null,
-  boolean,
-  integer,  // a number without fraction or exponent (int64 or uint64 range)
-  number,   // a number with a fraction or an exponent
-  string,
-  object,
-  array,
-};
-
-namespace detail {
-
-constexpr bool is_json_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-
-// The exact int64 value of `text`, a valid JSON number, or bad_number when it
-// is not an integer (1.5, 1e-3), or out_of_range (value saturated) when it is
-// an integer beyond int64. "1.0", "1e2" and "-0" are integers. Decimal
-// arithmetic on the digits: no rounding through double.
-constexpr value_result<std::int64_t> json_number_to_int64(std::string_view text) noexcept {
-  const char* p = text.data();
-  const char* const end = p + text.size();
-  const bool negative = p != end && *p == '-';
-  if (negative) ++p;
-  const char* const int_first = p;
-  while (p != end && is_json_digit(*p)) ++p;
-  const char* const int_last = p;
-  const char* frac_first = p;
-  const char* frac_last = p;
-  if (p != end && *p == '.') {
-    frac_first = ++p;
-    while (p != end && is_json_digit(*p)) ++p;
-    frac_last = p;
-  }
-  long exponent = 0;  // saturated far beyond any int64 digit count
-  if (p != end && (*p == 'e' || *p == 'E')) {
-    ++p;
-    bool exponent_negative = false;
-    if (p != end && (*p == '-' || *p == '+')) exponent_negative = *p++ == '-';
-    for (; p != end && is_json_digit(*p); ++p)
-      if (exponent < 1000000) exponent = exponent * 10 + (*p - '0');
-    if (exponent_negative) exponent = -exponent;
-  }
-  if (int_first == int_last && frac_first == frac_last) return {0, error::bad_number};
-  const long int_digits = int_last - int_first;
-  const long digits = int_digits + (frac_last - frac_first);
-  // Digit i (of the integer digits followed by the fraction digits) has
-  // weight 10^(point - 1 - i).
-  const long point = int_digits + exponent;
-  const std::uint64_t limit = negative ? int64_magnitude_limit : int64_magnitude_limit - 1u;
-  std::uint64_t magnitude = 0;
-  bool overflow = false;
-  for (long i = 0; i < digits; ++i) {
-    const char c = i < int_digits ? int_first[i] : frac_first[i - int_digits];
-    const unsigned d = digit_value(c);
-    if (i >= point) {
-      if (d != 0) return {0, error::bad_number};
-      continue;
-    }
-    if (overflow || magnitude > (limit - d) / 10u) {
-      overflow = true;
-    } else {
-      magnitude = magnitude * 10u + d;
-    }
-  }
-  for (long i = digits; i < point && magnitude != 0 && !overflow; ++i) {
-    if (magnitude > limit / 10u) {
-      overflow = true;
-    } else {
-      magnitude *= 10u;
-    }
-  }
-  if (overflow) {
-    return {negative ? std::numeric_limits<std::int64_t>::min()
-                     : std::numeric_limits<std::int64_t>::max(),
-            error::out_of_range};
-  }
-  return {apply_sign(magnitude, negative), error::ok};
-}
-
-// Walkers over a document simdjson has validated, followed by zeroed
-// padding: they find where each value's bytes are, which the DOM does not
-// keep. Never used on unvalidated bytes.
-inline const char* skip_json_space(const char* p) noexcept {
-  while (is_json_space(*p)) ++p;
-  return p;
-}
-
-// p is at the opening quote of a string that closes before `end`; returns
-// one past the closing quote: the first '"' preceded by an even run of
-// backslashes.
-inline const char* skip_json_string(const char* p, const char* end) noexcept {
-  for (const char* q = p + 1;;) {
-    q = static_cast<const char*>(std::memchr(q, '"', static_cast<std::size_t>(end - q)));
-    const char* b = q;
-    while (b[-1] == '\\') --b;
-    if (((q - b) & 1) == 0) return q + 1;
-    ++q;
-  }
-}
-
-// p is at the first byte of a value that ends before `end`; returns one past
-// its last byte.
-inline const char* skip_json_value(const char* p, const char* end) noexcept {
-  if (*p == '"') return skip_json_string(p, end);
-  if (*p == '{' || *p == '[') {
-    std::size_t depth = 0;
-    for (;;) {
-      const char c = *p;
-      if (c == '"') {
-        p = skip_json_string(p, end);
-        continue;
-      }
-      ++p;
-      if (c == '{' || c == '[') {
-        ++depth;
-      } else if ((c == '}' || c == ']') && --depth == 0) {
-        return p;
-      }
-    }
-  }
-  while (*p != ',' && *p != '}' && *p != ']' && !is_json_space(*p) && *p != '\0') ++p;
-  return p;
-}
-
-}  // namespace detail
-
-// One top-level member of a JSON log message, with the same interface as
-// logfmt_field, so field_predicate tests it unchanged. key() and text() view
-// the event_decoder and live until its next decode call. Copyable, trivially
-// destructible.
-class json_field {
- public:
-  constexpr json_field() noexcept = default;
-
-  // The key, unescaped.
-  constexpr std::string_view key() const noexcept { return key_; }
-  constexpr json_type type() const noexcept { return type_; }
-  // A string's value, unescaped; for any other type the JSON text as written
-  // in the message (`42`, `1.50`, `true`, `null`, `{"a": [1, 2]}`, nested
-  // whitespace included).
-  constexpr std::string_view text() const noexcept { return text_; }
-
-  // text() compared with `s` like std::string_view::compare, as -1, 0 or 1.
-  constexpr int compare_text(std::string_view s) const noexcept {
-    const int c = text_.compare(s);
-    return c < 0 ? -1 : c > 0 ? 1 : 0;
-  }
-
-  // true or false. Any other type (the string "true" too):
-  // error::json_wrong_type.
-  constexpr value_result<bool> as_bool() const noexcept {
-    if (type_ != json_type::boolean) return {false, error::json_wrong_type};
-    return {boolean_, error::ok};
-  }
-  // A number's exact integer value: "1.0" and "1e2" are integers, "1.5" is
-  // error::bad_number, beyond int64 is error::out_of_range (saturated).
-  // Other types: error::json_wrong_type.
-  constexpr value_result<std::int64_t> as_int64() const noexcept {
-    if (type_ == json_type::integer) {
-      if (fits_int64_) return {integer_, error::ok};
-      return {std::numeric_limits<std::int64_t>::max(), error::out_of_range};
-    }
-    if (type_ == json_type::number) return detail::json_number_to_int64(text_);
-    return {0, error::json_wrong_type};
-  }
-  // A number as simdjson parsed it (correctly rounded; integers beyond 2^53
-  // round; "-0" is +0). Other types: error::json_wrong_type.
-  constexpr value_result<double> as_double() const noexcept {
-    if (type_ != json_type::integer && type_ != json_type::number)
-      return {0.0, error::json_wrong_type};
-    return {number_, error::ok};
-  }
-  // A string in Go's time.ParseDuration form ("1.5s"), or an integral number
-  // of nanoseconds (as Go's encoding/json and slog write time.Duration).
-  // Errors: those of parse_duration; error::bad_duration for a number that
-  // is not an integer; error::out_of_range; error::json_wrong_type.
-  constexpr value_result<std::int64_t> as_duration() const noexcept {
-    if (type_ == json_type::string) return parse_duration(text_);
-    if (type_ != json_type::integer && type_ != json_type::number)
-      return {0, error::json_wrong_type};
-    value_result<std::int64_t> r = as_int64();
-    if (r.ec == error::bad_number) r.ec = error::bad_duration;
-    return r;
-  }
-  // A string holding one whole timestamp, read with parse_timestamp_value.
-  // Numbers (epoch seconds or milliseconds are ambiguous) and other types:
-  // error::json_wrong_type.
-  value_result<timestamp> as_timestamp(timestamp_options options = {}) const noexcept {
-    if (type_ != json_type::string) return {timestamp{}, error::json_wrong_type};
-    return parse_timestamp_value(text_, options);
-  }
-
- private:
-  friend class event_decoder;
-
-  std::string_view key_;
-  std::string_view text_;
-  double number_ = 0;
-  std::int64_t integer_ = 0;
-  json_type type_ = json_type::null;
-  bool boolean_ = false;
-  bool fits_int64_ = false;
-};
 
 // Decodes log pages, Docker json-file lines and the fields of JSON log
 // messages. One decoder per thread; reuse it so its buffers stay warm.
@@ -409,8 +117,10 @@ class event_decoder {
 
   // Decodes a page body and calls sink(const log_entry&) for each entry, in
   // order. The entry's line views the parser and lives until the next decode
-  // call. Returns the outcome (also kept in last_error()). Allocates only to
-  // grow its buffers to the largest body seen.
+  // call. The sink may return void or an error: one other than error::ok
+  // stops the page there and is the result's ec (entries counts the entry
+  // it was given). Returns the outcome (also kept in last_error()).
+  // Allocates only to grow its buffers to the largest body seen.
   template <class Sink>
   json_result decode_page(std::string_view body, Sink&& sink) {
     last_ = {};
@@ -524,9 +234,11 @@ class event_decoder {
 
   // Calls visit(const json_field&) for each top-level member of the message
   // of the last successful decode_fields, in order, duplicate keys included.
-  // If visit returns bool, true stops the walk. Returns whether a visit
-  // stopped it. Nothing happens after another decode call or a failed one.
-  // Allocates nothing; the fields live until the next decode call.
+  // If visit returns bool, true stops the walk (a query that has its
+  // answer); if it returns an error, one other than error::ok does. Returns
+  // whether a visit stopped it. Nothing happens after another decode call or
+  // a failed one. Allocates nothing; the fields live until the next decode
+  // call.
   template <class Visit>
   bool for_each_field(Visit&& visit) const {
     if (fields_open_ == nullptr) return false;
@@ -538,8 +250,11 @@ class event_decoder {
       p = detail::skip_json_value(value_first, fields_end_);
       json_field f = make_field(kv, std::string_view(value_first, static_cast<std::size_t>(p - value_first)));
       p = detail::skip_json_space(p) + 1;  // ',' or '}'
-      if constexpr (std::is_same_v<decltype(visit(static_cast<const json_field&>(f))), bool>) {
+      using result = decltype(visit(static_cast<const json_field&>(f)));
+      if constexpr (std::is_same_v<result, bool>) {
         if (visit(static_cast<const json_field&>(f))) return true;
+      } else if constexpr (std::is_same_v<result, error>) {
+        if (visit(static_cast<const json_field&>(f)) != error::ok) return true;
       } else {
         visit(static_cast<const json_field&>(f));
       }
@@ -657,13 +372,11 @@ class event_decoder {
     return v.get_string().get(out) ? error::json_wrong_type : error::ok;
   }
 
-  // The timestamp must fill the whole string; bytes after a complete
-  // timestamp make its zone designator malformed (bad_offset).
+  // The timestamp must fill the whole string (parse_timestamp_value).
   error parse_whole_timestamp(std::string_view text, timestamp& out) const noexcept {
-    const char* end = text.data() + text.size();
-    parse_result r = parse_timestamp(text.data(), end, out, opts_.time);
-    if (!r) return r.ec;
-    return r.ptr == end ? error::ok : error::bad_offset;
+    const value_result<timestamp> r = parse_timestamp_value(text, opts_.time);
+    if (r) out = r.value;
+    return r.ec;
   }
 
   // Checks and converts one entry; on failure sets last_ (field) and returns false.
@@ -694,8 +407,9 @@ class event_decoder {
     if (last_.entries == opts_.max_entries) return fail(error::json_too_many_entries, {}), false;
     log_entry entry;
     if (!decode_entry(v, entry)) return false;
-    sink(static_cast<const log_entry&>(entry));
+    const error e = detail::call_sink(sink, static_cast<const log_entry&>(entry));
     ++last_.entries;
+    if (e != error::ok) return fail(e, {}), false;
     return true;
   }
 

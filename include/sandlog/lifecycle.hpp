@@ -38,15 +38,26 @@
 #include <string_view>
 
 #include "config.hpp"
+#include "detail/saturating.hpp"
 #include "error.hpp"
 #include "timestamp.hpp"
+#include "vocabulary.hpp"
 
 namespace sandlog {
 
-enum class lifecycle : std::uint8_t { created, running, paused, resumed, killed, stopped, error };
+enum class lifecycle : std::uint8_t {
+  created,
+  running,
+  paused,
+  resumed,
+  killed,
+  stopped,
+  error,
+  count_  // not a state: the number of values above
+};
 
 // The number of lifecycle values (for tables indexed by state).
-inline constexpr std::size_t lifecycle_count = 7;
+inline constexpr std::size_t lifecycle_count = static_cast<std::size_t>(lifecycle::count_);
 
 // The event name a log line carries, "sandbox.lifecycle.<state>"; parses back
 // with parse_lifecycle. Allocates nothing; the view is a string literal.
@@ -59,6 +70,7 @@ constexpr std::string_view to_string(lifecycle s) noexcept {
     case lifecycle::killed: return "sandbox.lifecycle.killed";
     case lifecycle::stopped: return "sandbox.lifecycle.stopped";
     case lifecycle::error: return "sandbox.lifecycle.error";
+    case lifecycle::count_: break;
   }
   return "sandbox.lifecycle.unknown";
 }
@@ -100,7 +112,8 @@ constexpr bool is_legal_transition(lifecycle from, lifecycle to) noexcept {
     }
     case lifecycle::error: return to == lifecycle::killed || to == lifecycle::stopped;
     case lifecycle::killed:
-    case lifecycle::stopped: return false;
+    case lifecycle::stopped:
+    case lifecycle::count_: return false;
   }
   return false;
 }
@@ -110,13 +123,6 @@ constexpr bool is_terminal(lifecycle s) noexcept {
   return s == lifecycle::killed || s == lifecycle::stopped;
 }
 
-// One element of a log page: when, and the line as the server sent it. The
-// view lives as long as whatever produced the entry says (see json.hpp).
-struct log_entry {
-  timestamp time;
-  std::string_view line;
-};
-
 // What went wrong with one event. The tracker keeps going after each.
 enum class anomaly_kind : std::uint8_t {
   illegal_transition,  // the state machine does not allow it; followed anyway
@@ -125,8 +131,9 @@ enum class anomaly_kind : std::uint8_t {
   duplicate,           // the state the sandbox is already in; ignored
   after_end,           // after killed or stopped; ignored
   unknown_event,       // not a lifecycle event name; ignored
+  count_               // not an anomaly: the number of values above
 };
-inline constexpr std::size_t anomaly_kind_count = 6;
+inline constexpr std::size_t anomaly_kind_count = static_cast<std::size_t>(anomaly_kind::count_);
 
 // A short description of `k`. A string literal.
 constexpr std::string_view to_string(anomaly_kind k) noexcept {
@@ -137,6 +144,7 @@ constexpr std::string_view to_string(anomaly_kind k) noexcept {
     case anomaly_kind::duplicate: return "duplicate event";
     case anomaly_kind::after_end: return "event after the end";
     case anomaly_kind::unknown_event: return "unknown event";
+    case anomaly_kind::count_: break;
   }
   return "unknown anomaly";
 }
@@ -162,10 +170,6 @@ constexpr nanoseconds_t nanos_between(const timestamp& a, const timestamp& b) no
   const std::int64_t dn = static_cast<std::int64_t>(b.nanos) - static_cast<std::int64_t>(a.nanos);
   if (ds > max_nanos / 1000000000 - 1) return max_nanos;
   return ds * 1000000000 + dn;
-}
-
-constexpr nanoseconds_t saturating_add(nanoseconds_t a, nanoseconds_t b) noexcept {
-  return a > max_nanos - b ? max_nanos : a + b;
 }
 
 // Appends to a caller's fixed buffer, counting what would not fit, like
@@ -229,8 +233,14 @@ class lifecycle_tracker {
  public:
   static constexpr std::size_t max_stored_anomalies = 32;
 
-  // Applies one event. Never fails: whatever is wrong becomes an anomaly.
+  // Applies one event. Never fails: whatever is wrong becomes an anomaly
+  // (a value that is no state, such as lifecycle::count_, an unknown_event).
   void apply(const timestamp& time, lifecycle event) noexcept {
+    if (SANDLOG_UNLIKELY(index_of(event) >= lifecycle_count)) {
+      const std::size_t index = events_++;
+      const lifecycle s = state_ ? *state_ : lifecycle::created;
+      return record(anomaly_kind::unknown_event, index, time, s, s);
+    }
     const std::size_t index = events_++;
     if (!state_) {
       if (event != lifecycle::created) record(anomaly_kind::missing_created, index, time, event, event);

@@ -26,6 +26,11 @@
 #include <utility>
 
 #include "config.hpp"
+#include "detail/digits.hpp"
+#include "detail/json_escape.hpp"
+#include "detail/sink.hpp"
+#include "detail/swar.hpp"
+#include "detail/utf8.hpp"
 #include "error.hpp"
 #include "timestamp.hpp"
 #include "value.hpp"
@@ -71,156 +76,26 @@ enum class logfmt_value_kind : std::uint8_t {
 
 namespace detail {
 
-constexpr int hex_value(char c) noexcept {
-  return c >= '0' && c <= '9'   ? c - '0'
-         : c >= 'a' && c <= 'f' ? c - 'a' + 10
-         : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                : -1;
-}
-
-// Reads the 4 hex digits at p (already known to be there and valid).
-constexpr std::uint32_t read_hex4(const char* p) noexcept {
-  std::uint32_t v = 0;
-  for (int i = 0; i < 4; ++i) v = v * 16u + static_cast<std::uint32_t>(hex_value(p[i]));
-  return v;
-}
-
-// Encodes a code point (<= 0x10FFFF, not a surrogate) as UTF-8; returns the length.
-constexpr std::size_t encode_utf8(std::uint32_t cp, char* out) noexcept {
-  if (cp < 0x80) {
-    out[0] = static_cast<char>(cp);
-    return 1;
-  }
-  if (cp < 0x800) {
-    out[0] = static_cast<char>(0xC0 | (cp >> 6));
-    out[1] = static_cast<char>(0x80 | (cp & 0x3F));
-    return 2;
-  }
-  if (cp < 0x10000) {
-    out[0] = static_cast<char>(0xE0 | (cp >> 12));
-    out[1] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out[2] = static_cast<char>(0x80 | (cp & 0x3F));
-    return 3;
-  }
-  out[0] = static_cast<char>(0xF0 | (cp >> 18));
-  out[1] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-  out[2] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-  out[3] = static_cast<char>(0x80 | (cp & 0x3F));
-  return 4;
-}
-
-// Decodes one escape at p (p[0] == '\\'; the escape was validated by the
-// scanner, so it is complete) into out[0..4); advances p past it. A lone or
-// mismatched UTF-16 surrogate becomes U+FFFD, as in Go's and JSON decoders.
-constexpr std::size_t decode_escape(const char*& p, const char* end, char* out) noexcept {
-  const char e = p[1];
-  p += 2;
-  switch (e) {
-    case 'b': out[0] = '\b'; return 1;
-    case 'f': out[0] = '\f'; return 1;
-    case 'n': out[0] = '\n'; return 1;
-    case 'r': out[0] = '\r'; return 1;
-    case 't': out[0] = '\t'; return 1;
-    case 'u': break;
-    default: out[0] = e; return 1;  // '"', '\\', '/', '\''
-  }
-  std::uint32_t cp = read_hex4(p);
-  p += 4;
-  if (cp >= 0xD800 && cp <= 0xDBFF) {
-    // A high surrogate counts only with a low one right after it.
-    if (end - p >= 6 && p[0] == '\\' && p[1] == 'u' && hex_value(p[2]) >= 0 &&
-        hex_value(p[3]) >= 0 && hex_value(p[4]) >= 0 && hex_value(p[5]) >= 0) {
-      const std::uint32_t low = read_hex4(p + 2);
-      if (low >= 0xDC00 && low <= 0xDFFF) {
-        p += 6;
-        return encode_utf8(0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00), out);
-      }
-    }
-    cp = 0xFFFD;
-  } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-    cp = 0xFFFD;
-  }
-  return encode_utf8(cp, out);
-}
-
-// Length of the valid UTF-8 sequence starting at p (whose first byte is
-// >= 0x80), or 0 if it is not one (overlong, surrogate, > U+10FFFF, cut off).
-constexpr std::size_t utf8_sequence_length(const char* p, const char* end) noexcept {
-  const auto b0 = static_cast<unsigned char>(p[0]);
-  std::size_t n = 0;
-  unsigned char lo = 0x80, hi = 0xBF;  // bounds for the second byte
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    n = 2;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    n = 3;
-    if (b0 == 0xE0) lo = 0xA0;
-    if (b0 == 0xED) hi = 0x9F;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    n = 4;
-    if (b0 == 0xF0) lo = 0x90;
-    if (b0 == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (static_cast<std::size_t>(end - p) < n) return 0;
-  const auto b1 = static_cast<unsigned char>(p[1]);
-  if (b1 < lo || b1 > hi) return 0;
-  for (std::size_t i = 2; i < n; ++i) {
-    const auto b = static_cast<unsigned char>(p[i]);
-    if (b < 0x80 || b > 0xBF) return 0;
-  }
-  return n;
-}
-
-// True when the n-byte sequence at p is U+FFFD. A key holding it is rejected
-// like invalid UTF-8, as go-logfmt does: it is what a transport that repairs
-// UTF-8 (Docker's json-file, for one) makes of invalid bytes, so the key is
-// judged the same read raw or repaired; go-logfmt's encoder refuses such a key.
-constexpr bool is_replacement_character(const char* p, std::size_t n) noexcept {
-  return n == 3 && p[0] == '\xEF' && p[1] == '\xBF' && p[2] == '\xBD';
-}
-
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && \
-    (defined(__GNUC__) || defined(__clang__))
-#define SANDLOG_LOGFMT_SWAR 1
-#else
-#define SANDLOG_LOGFMT_SWAR 0
-#endif
-
-constexpr std::uint64_t ones8 = 0x0101010101010101ull;
-constexpr std::uint64_t highs8 = 0x8080808080808080ull;
-
 // The first byte in [p, end) that is <= 0x20, or end. Eight bytes at a time
 // where eight remain (never reading past end), then byte by byte.
 SANDLOG_FORCE_INLINE const char* find_separator(const char* p, const char* end) noexcept {
-#if SANDLOG_LOGFMT_SWAR
   while (end - p >= 8) {
-    std::uint64_t x;
-    std::memcpy(&x, p, 8);
-    // A high bit marks the bytes below 0x21 (and, through borrows, possibly
-    // bytes after the first such byte: only the lowest mark is trusted).
-    const std::uint64_t m = (x - ones8 * 0x21) & ~x & highs8;
-    if (m != 0) return p + (__builtin_ctzll(m) >> 3);
+    const std::uint64_t m = bytes_below(load8(p), 0x21);
+    if (m != 0) return p + first_marked(m);
     p += 8;
   }
-#endif
   while (p != end && static_cast<unsigned char>(*p) > 0x20) ++p;
   return p;
 }
 
 // The first '"' or '\\' in [p, end), or end; the same reading discipline.
 SANDLOG_FORCE_INLINE const char* find_quote_or_backslash(const char* p, const char* end) noexcept {
-#if SANDLOG_LOGFMT_SWAR
   while (end - p >= 8) {
-    std::uint64_t x;
-    std::memcpy(&x, p, 8);
-    const std::uint64_t q = x ^ (ones8 * '"');
-    const std::uint64_t b = x ^ (ones8 * '\\');
-    const std::uint64_t m = ((q - ones8) & ~q & highs8) | ((b - ones8) & ~b & highs8);
-    if (m != 0) return p + (__builtin_ctzll(m) >> 3);
+    const std::uint64_t x = load8(p);
+    const std::uint64_t m = bytes_equal(x, '"') | bytes_equal(x, '\\');
+    if (m != 0) return p + first_marked(m);
     p += 8;
   }
-#endif
   while (p != end && *p != '"' && *p != '\\') ++p;
   return p;
 }
@@ -475,53 +350,21 @@ inline bool logfmt_reader::next(logfmt_field& out) noexcept {
 
 // Calls sink(const logfmt_field&) for each field of `message` in order, and
 // returns the reader's result: error::ok with ptr at the end, or the first
-// error and where it is (the fields before it have been delivered).
-// Allocates nothing.
+// error and where it is (the fields before it have been delivered). The sink
+// may return void or an error: one other than error::ok stops the walk and
+// is returned, with ptr at the key of the field it was given. Allocates
+// nothing.
 template <class Sink>
 parse_result parse_logfmt(std::string_view message, Sink&& sink) noexcept(
     noexcept(sink(std::declval<const logfmt_field&>()))) {
   logfmt_reader reader(message);
   logfmt_field field;
-  while (reader.next(field)) sink(static_cast<const logfmt_field&>(field));
+  while (reader.next(field)) {
+    const error e = detail::call_sink(sink, static_cast<const logfmt_field&>(field));
+    if (e != error::ok) return {field.key().data(), e};
+  }
   return reader.result();
 }
-
-
-
-namespace detail {
-
-// Appends `value` between double quotes, escaping '"', '\\' and control bytes
-// (\n, \r, \t, \b, \f, else \u00XX); other bytes are copied as they are.
-template <class Out>
-void append_quoted(Out& out, std::string_view value) {
-  out.push_back('"');
-  for (const char c : value) {
-    const auto b = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(c);
-    } else if (b < 0x20) {
-      out.push_back('\\');
-      switch (c) {
-        case '\n': out.push_back('n'); break;
-        case '\r': out.push_back('r'); break;
-        case '\t': out.push_back('t'); break;
-        case '\b': out.push_back('b'); break;
-        case '\f': out.push_back('f'); break;
-        default: {
-          constexpr const char* hex = "0123456789abcdef";
-          const char u[5] = {'u', '0', '0', hex[b >> 4], hex[b & 15]};
-          out.append(u, 5);
-        }
-      }
-    } else {
-      out.push_back(c);
-    }
-  }
-  out.push_back('"');
-}
-
-}  // namespace detail
 
 // Appends `value` (decoded bytes) to `out` as a logfmt value: bare when that
 // is safe, else quoted with '"', '\\' and control bytes escaped. Quotes an

@@ -27,7 +27,7 @@
 #include <cstdint>
 
 #include "config.hpp"
-#include "timestamp.hpp"
+#include "vocabulary.hpp"
 
 namespace sandlog {
 

@@ -34,18 +34,12 @@
 #include <vector>
 
 #include "config.hpp"
+#include "detail/sink.hpp"
 #include "error.hpp"
 #include "follow.hpp"
 #include "line_splitter.hpp"
 #include "record.hpp"
 #include "timestamp.hpp"
-
-// A lambda's call operator inlined into its caller (GCC and Clang).
-#if defined(__GNUC__) || defined(__clang__)
-#define SANDLOG_INLINE_LAMBDA __attribute__((always_inline))
-#else
-#define SANDLOG_INLINE_LAMBDA
-#endif
 
 namespace sandlog {
 
@@ -138,16 +132,6 @@ struct no_json_lines {
 enum class pulled : std::uint8_t { none, record, error };
 
 namespace detail {
-
-template <class Sink, class Arg>
-SANDLOG_FORCE_INLINE error call_sink(Sink& sink, const Arg& a) {
-  if constexpr (std::is_same_v<std::invoke_result_t<Sink&, const Arg&>, error>) {
-    return sink(a);
-  } else {
-    sink(a);
-    return error::ok;
-  }
-}
 
 // The last records that passed the filters, owned: an append-only arena of
 // bytes and one of slots, each compacted when its dead front outweighs what

@@ -21,11 +21,15 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "config.hpp"
+#include "detail/digits.hpp"
+#include "detail/saturating.hpp"
+#include "detail/sink.hpp"
 #include "error.hpp"
 #include "line_splitter.hpp"
 
@@ -66,11 +70,14 @@ class sse_decoder {
   // Decodes `chunk` and calls sink(const sse_event&) for each event it
   // completes. Returns error::event_too_long when an event was dropped during
   // this call (the events around it are still delivered), else error::ok.
+  // The sink may return void or an error: one other than error::ok stops
+  // decoding, and feed() returns it, now and until finish() or reset().
   template <class Sink>
   error feed(std::string_view chunk, Sink&& sink) {
     too_long_in_call_ = false;
     if (SANDLOG_UNLIKELY(bom_state_ != bom_done)) chunk = skip_bom(chunk, sink);
-    lines_.feed(chunk, [&](const line& l) { on_line(l, sink); });
+    const error e = lines_.feed(chunk, [&](const line& l) { return on_line(l, sink); });
+    if (e != error::ok) return e;
     return too_long_in_call_ ? error::event_too_long : error::ok;
   }
 
@@ -132,7 +139,7 @@ class sse_decoder {
         // Not a BOM after all: the bytes matched so far are text.
         const std::string_view held(bom, bom_state_);
         bom_state_ = bom_done;
-        lines_.feed(held, [&](const line& l) { on_line(l, sink); });
+        lines_.feed(held, [&](const line& l) { return on_line(l, sink); });
         return chunk;
       }
       ++bom_state_;
@@ -142,19 +149,16 @@ class sse_decoder {
   }
 
   template <class Sink>
-  void on_line(const line& l, Sink& sink) {
+  error on_line(const line& l, Sink& sink) {
     const std::string_view text = l.text;
-    if (text.empty()) {
-      dispatch(sink);
-      return;
-    }
+    if (text.empty()) return dispatch(sink);
     if (SANDLOG_UNLIKELY(l.is_truncated())) {
       drop_event();
-      return;
+      return error::ok;
     }
     if (text.front() == ':') {
       ++stats_.comments;
-      return;
+      return error::ok;
     }
     const std::size_t colon = text.find(':');
     std::string_view name = text;
@@ -165,6 +169,7 @@ class sse_decoder {
       if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
     }
     field(name, value);
+    return error::ok;
   }
 
   void field(std::string_view name, std::string_view value) {
@@ -194,14 +199,13 @@ class sse_decoder {
 
   void set_retry(std::string_view value) noexcept {
     if (value.empty()) return;
-    std::uint64_t ms = 0;
+    detail::decimal_accumulator ms(std::numeric_limits<std::uint64_t>::max());
     for (const char c : value) {
-      const auto d = static_cast<unsigned char>(c - '0');
-      if (d > 9) return;
-      if (ms > (UINT64_MAX - d) / 10) return;  // does not fit: ignored like any bad value
-      ms = ms * 10 + d;
+      if (!detail::is_digit(c)) return;
+      ms.push(detail::digit_value(c));
+      if (ms.overflow) return;  // does not fit: ignored like any bad value
     }
-    retry_ = ms;
+    retry_ = ms.value;
   }
 
   void drop_event() noexcept {
@@ -214,22 +218,23 @@ class sse_decoder {
   }
 
   template <class Sink>
-  void dispatch(Sink& sink) {
+  error dispatch(Sink& sink) {
     if (last_id_.size() != id_.size() || last_id_ != id_) last_id_.assign(id_);
     if (dropping_ || data_.empty()) {
       dropping_ = false;
       data_.clear();
       type_.clear();
-      return;
+      return error::ok;
     }
     sse_event ev;
     ev.type = type_.empty() ? std::string_view("message") : std::string_view(type_);
     ev.data = std::string_view(data_.data(), data_.size() - 1);  // without the last "\n"
     ev.id = last_id_;
     ++stats_.events;
-    sink(static_cast<const sse_event&>(ev));
+    const error e = detail::call_sink(sink, static_cast<const sse_event&>(ev));
     data_.clear();
     type_.clear();
+    return e;
   }
 
   sse_options options_;

@@ -2,8 +2,9 @@
 // timestamp — shared by logfmt and JSON fields.
 //
 // Every conversion reads the whole text (a trailing byte is an error), never
-// allocates, never throws, and returns a value_result: the value and an error.
-// Floating point lives in logfmt.hpp, because it needs fast_float.
+// allocates, never throws, and returns a value_result (error.hpp): the value
+// and an error. Floating point lives in logfmt.hpp, because it needs
+// fast_float; parse_timestamp_value in timestamp.hpp, which this includes.
 #ifndef SANDLOG_VALUE_HPP
 #define SANDLOG_VALUE_HPP
 
@@ -12,50 +13,21 @@
 #include <limits>
 #include <string_view>
 
+#include "config.hpp"
+#include "detail/digits.hpp"
+#include "detail/saturating.hpp"
 #include "error.hpp"
 #include "timestamp.hpp"
 
 namespace sandlog {
 
-// A converted value and what went wrong. On failure `value` holds T{} unless
-// the function says otherwise (a number out of range keeps its sign, say).
-template <class T>
-struct value_result {
-  T value{};
-  error ec = error::ok;
-  constexpr explicit operator bool() const noexcept { return ec == error::ok; }
-};
-
 namespace detail {
-
-constexpr bool is_ascii_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-constexpr unsigned digit_value(char c) noexcept {
-  return static_cast<unsigned>(static_cast<unsigned char>(c)) - unsigned{'0'};
-}
-
-// 2^63: the magnitude of INT64_MIN, one more than INT64_MAX.
-inline constexpr std::uint64_t int64_magnitude_limit =
-    static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) + 1u;
-
-// Applies a sign to a magnitude already known to be at most 2^63 (negative)
-// or 2^63 - 1 (positive), without an implementation-defined conversion.
-constexpr std::int64_t apply_sign(std::uint64_t magnitude, bool negative) noexcept {
-  if (!negative) return static_cast<std::int64_t>(magnitude);
-  if (magnitude == int64_magnitude_limit) return std::numeric_limits<std::int64_t>::min();
-  return -static_cast<std::int64_t>(magnitude);
-}
 
 // One Go duration unit: `coefficient * 10^exponent` nanoseconds.
 struct duration_unit {
   std::uint64_t coefficient;
   int exponent;
 };
-
-constexpr std::uint64_t pow10_u64(int n) noexcept {
-  std::uint64_t r = 1;
-  for (int i = 0; i < n; ++i) r *= 10;
-  return r;
-}
 
 // The units Go's time.ParseDuration knows; {0, 0} for anything else.
 constexpr duration_unit find_duration_unit(std::string_view u) noexcept {
@@ -80,26 +52,18 @@ constexpr value_result<std::int64_t> parse_int64(std::string_view text) noexcept
   bool negative = false;
   if (p != end && (*p == '-' || *p == '+')) negative = *p++ == '-';
   if (p == end) return {0, error::bad_number};
-  const std::uint64_t limit = negative ? detail::int64_magnitude_limit
-                                       : detail::int64_magnitude_limit - 1u;
-  std::uint64_t magnitude = 0;
-  bool overflow = false;
+  detail::decimal_accumulator magnitude(negative ? detail::int64_magnitude_limit
+                                                : detail::int64_magnitude_limit - 1u);
   for (; p != end; ++p) {
-    if (!detail::is_ascii_digit(*p)) return {0, error::bad_number};
-    const unsigned d = detail::digit_value(*p);
-    // magnitude * 10 + d <= limit, written so that nothing wraps.
-    if (overflow || magnitude > (limit - d) / 10u) {
-      overflow = true;
-    } else {
-      magnitude = magnitude * 10u + d;
-    }
+    if (!detail::is_digit(*p)) return {0, error::bad_number};
+    magnitude.push(detail::digit_value(*p));
   }
-  if (overflow) {
+  if (magnitude.overflow) {
     return {negative ? std::numeric_limits<std::int64_t>::min()
                      : std::numeric_limits<std::int64_t>::max(),
             error::out_of_range};
   }
-  return {detail::apply_sign(magnitude, negative), error::ok};
+  return {detail::apply_sign(magnitude.value, negative), error::ok};
 }
 
 // Parses the whole of `text` as a boolean, with the spellings of Go's
@@ -139,24 +103,16 @@ constexpr value_result<std::int64_t> parse_duration(std::string_view text) noexc
   std::uint64_t total = 0;
   bool overflow = false;
   while (p != end) {
-    std::uint64_t whole = 0;
-    bool whole_overflow = false;
+    detail::decimal_accumulator whole(detail::int64_magnitude_limit);
     const char* const whole_start = p;
-    for (; p != end && detail::is_ascii_digit(*p); ++p) {
-      const unsigned d = detail::digit_value(*p);
-      if (whole_overflow || whole > (detail::int64_magnitude_limit - d) / 10u) {
-        whole_overflow = true;
-      } else {
-        whole = whole * 10u + d;
-      }
-    }
+    for (; p != end && detail::is_digit(*p); ++p) whole.push(detail::digit_value(*p));
     bool has_digits = p != whole_start;
     std::uint64_t fraction = 0;
     int fraction_digits = 0;
     if (p != end && *p == '.') {
       ++p;
       const char* const fraction_start = p;
-      for (; p != end && detail::is_ascii_digit(*p); ++p) {
+      for (; p != end && detail::is_digit(*p); ++p) {
         if (fraction_digits < max_fraction_digits) {
           fraction = fraction * 10u + detail::digit_value(*p);
           ++fraction_digits;
@@ -166,14 +122,14 @@ constexpr value_result<std::int64_t> parse_duration(std::string_view text) noexc
     }
     if (!has_digits) return {0, error::bad_duration};
     const char* const unit_start = p;
-    while (p != end && *p != '.' && !detail::is_ascii_digit(*p)) ++p;
+    while (p != end && *p != '.' && !detail::is_digit(*p)) ++p;
     const detail::duration_unit unit =
         detail::find_duration_unit(std::string_view(unit_start, static_cast<std::size_t>(p - unit_start)));
     if (unit.coefficient == 0) return {0, error::bad_duration};
     if (overflow) continue;  // keep checking the syntax of the rest
 
     const std::uint64_t unit_ns = unit.coefficient * detail::pow10_u64(unit.exponent);
-    if (whole_overflow || whole > limit / unit_ns) {
+    if (whole.overflow || whole.value > limit / unit_ns) {
       overflow = true;
       continue;
     }
@@ -185,7 +141,7 @@ constexpr value_result<std::int64_t> parse_duration(std::string_view text) noexc
         kept <= unit.exponent ? unit.coefficient * f * detail::pow10_u64(unit.exponent - kept)
                               : unit.coefficient * f / detail::pow10_u64(kept - unit.exponent);
     // At most 2^63 plus less than one unit: no wrap, and total stays <= limit.
-    const std::uint64_t term = whole * unit_ns + fraction_ns;
+    const std::uint64_t term = whole.value * unit_ns + fraction_ns;
     if (term > limit - total) {
       overflow = true;
       continue;
@@ -198,19 +154,6 @@ constexpr value_result<std::int64_t> parse_duration(std::string_view text) noexc
             error::out_of_range};
   }
   return {detail::apply_sign(total, negative), error::ok};
-}
-
-// Parses the whole of `text` as a timestamp with sandlog's parser
-// (parse_timestamp) and `options`. Its errors pass through; bytes left after
-// a complete timestamp are error::trailing_bytes. Allocates nothing.
-inline value_result<timestamp> parse_timestamp_value(std::string_view text,
-                                                     timestamp_options options = {}) noexcept {
-  timestamp t{};
-  const char* const end = text.data() + text.size();
-  const parse_result r = parse_timestamp(text.data(), end, t, options);
-  if (!r) return {timestamp{}, r.ec};
-  if (r.ptr != end) return {timestamp{}, error::trailing_bytes};
-  return {t, error::ok};
 }
 
 }  // namespace sandlog

@@ -20,6 +20,17 @@ SANDLOG_FORCE_INLINE unsigned lowest_bit(std::uint64_t mask) noexcept {
 #endif
 }
 
+// Leading zero bits of x, which must not be zero.
+SANDLOG_FORCE_INLINE unsigned leading_zeros(std::uint64_t x) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+  return static_cast<unsigned>(__builtin_clzll(x));
+#else
+  unsigned n = 0;
+  while ((x & (std::uint64_t{1} << 63)) == 0) x <<= 1, ++n;
+  return n;
+#endif
+}
+
 // A hint to load the cache line `ahead` bytes past p, which may lie past the
 // end of p's buffer: the address is formed as an integer and never read.
 SANDLOG_FORCE_INLINE void prefetch_ahead(const char* p, std::uintptr_t ahead) noexcept {

@@ -1,10 +1,12 @@
 // Fuzzes the line splitter. Leading bytes choose the ending, the overflow
 // policy, max_line and a cycle of chunk sizes; the rest is the stream.
-// Invariants: the same lines (and the same failure) whether the stream comes
-// in one chunk, in the chosen chunks, one byte at a time or pull-style; no
-// piece longer than max_line; no terminator inside a line; the carry stays
-// within max_line + 2; and when every byte is kept (split, or no line over
-// the limit), the lines with their terminators rebuild the stream exactly.
+// Invariants: every kernel this CPU runs (detail::simd_level) gives the
+// lines (and the failure) of a byte-at-a-time reference written from the
+// rules, whether the stream comes in one chunk, in the chosen chunks, one
+// byte at a time or pull-style; no piece longer than max_line; no
+// terminator inside a line; the carry stays within max_line + 2; and when
+// every byte is kept (split, or no line over the limit), the lines with
+// their terminators rebuild the stream exactly.
 #include <sandlog/line_splitter.hpp>
 
 #include <cstdint>
@@ -64,6 +66,48 @@ outcome pull_style(const std::vector<sandlog_fuzz::exact_buffer>& chunks, line_o
   return out;
 }
 
+// The rules read one byte at a time over the whole stream: find each line's
+// text, then apply the overflow policy to it.
+outcome reference(std::string_view in, line_options o) {
+  outcome out;
+  const std::size_t max = o.max_line == 0 ? 1 : o.max_line;
+  // Returns false when overflow::fail stops the stream.
+  auto emit = [&](std::string_view text, bool terminated) {
+    const std::uint8_t last = terminated ? 0 : line::unterminated;
+    if (text.size() <= max) {
+      out.lines.push_back({std::string(text), last});
+      return true;
+    }
+    switch (o.on_overflow) {
+      case sandlog::overflow::split:
+        for (; text.size() > max; text.remove_prefix(max))
+          out.lines.push_back({std::string(text.substr(0, max)), line::continued});
+        out.lines.push_back({std::string(text), last});
+        return true;
+      case sandlog::overflow::truncate:
+        out.lines.push_back({std::string(text.substr(0, max)), line::truncated});
+        return true;
+      case sandlog::overflow::discard: return true;
+      case sandlog::overflow::fail: break;
+    }
+    out.failed = true;
+    return false;
+  };
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    const bool lf = in[i] == '\n';
+    const bool cr = in[i] == '\r' && o.ending == line_ending::any;
+    if (!lf && !cr) continue;
+    std::size_t end = i;
+    if (lf && o.ending == line_ending::crlf_or_lf && end > start && in[end - 1] == '\r') --end;
+    if (!emit(in.substr(start, end - start), true)) return out;
+    if (cr && i + 1 < in.size() && in[i + 1] == '\n') ++i;
+    start = i + 1;
+  }
+  if (start < in.size()) emit(in.substr(start), false);
+  return out;
+}
+
 bool is_terminator(char c, line_ending e) {
   return c == '\n' || (e == line_ending::any && c == '\r');
 }
@@ -119,13 +163,25 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (int i = 0, n = 1 + in.byte() % 4; i < n; ++i) sizes.push_back(in.byte());
   const std::string_view payload = in.rest();
 
-  const outcome whole = push_style(sandlog_fuzz::chunk(payload, {}), o);
-  const outcome chunked = push_style(sandlog_fuzz::chunk(payload, sizes), o);
-  const outcome bytes = push_style(sandlog_fuzz::chunk(payload, {1}), o);
-  const outcome pulled = pull_style(sandlog_fuzz::chunk(payload, sizes), o);
-  SANDLOG_FUZZ_ASSERT(chunked == whole);
-  SANDLOG_FUZZ_ASSERT(bytes == whole);
-  SANDLOG_FUZZ_ASSERT(pulled == whole);
+  const outcome expected = reference(payload, o);
+  // Each splitter takes the level line_simd_level() names when it is made.
+  using sandlog::detail::simd_level;
+  simd_level& chosen = sandlog::detail::line_simd_level();
+  const simd_level best = chosen;
+  outcome whole;
+  for (simd_level level : {simd_level::native, simd_level::avx2, simd_level::avx512}) {
+    if (!sandlog::detail::simd_supported(level)) continue;
+    chosen = level;
+    whole = push_style(sandlog_fuzz::chunk(payload, {}), o);
+    const outcome chunked = push_style(sandlog_fuzz::chunk(payload, sizes), o);
+    const outcome bytes = push_style(sandlog_fuzz::chunk(payload, {1}), o);
+    const outcome pulled = pull_style(sandlog_fuzz::chunk(payload, sizes), o);
+    SANDLOG_FUZZ_ASSERT(whole == expected);
+    SANDLOG_FUZZ_ASSERT(chunked == expected);
+    SANDLOG_FUZZ_ASSERT(bytes == expected);
+    SANDLOG_FUZZ_ASSERT(pulled == expected);
+  }
+  chosen = best;
 
   for (const piece& p : whole.lines) {
     SANDLOG_FUZZ_ASSERT(p.text.size() <= o.max_line);

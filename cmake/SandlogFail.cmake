@@ -1,0 +1,2 @@
+# Run as a test (cmake -DMESSAGE=... -P): fails with MESSAGE.
+message(FATAL_ERROR "${MESSAGE}")
