@@ -5,8 +5,6 @@
 #include <catch2/catch.hpp>
 
 #include <cstdint>
-#include <cstdlib>
-#include <new>
 #include <random>
 #include <string>
 #include <string_view>
@@ -15,18 +13,9 @@
 using sandlog::log_format;
 using sandlog::stream_kind;
 
-// Counts every allocation, so a test can check that a warm reader makes none.
-namespace {
-std::uint64_t allocation_count = 0;
-std::uint64_t allocations() { return allocation_count; }
-}  // namespace
-void* operator new(std::size_t n) {
-  ++allocation_count;
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#include "support/counting_allocator.hpp"
+
+using sandlog_test::allocations;
 
 namespace {
 
