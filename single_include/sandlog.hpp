@@ -476,6 +476,37 @@ struct log_entry {
   std::string_view line;
 };
 
+// One record as the reader delivers it: the decoded envelope, plus what a
+// renderer or an error report needs. Views live until the sink returns (push
+// style) or until the next call (pull style).
+struct read_record : log_record {
+  // The timestamp as written in the line, for printing it unchanged; empty
+  // for docker_json, for untimed records and when keep_time_text is off.
+  std::string_view time_text{};
+  // The 1-based number, within the current input, of the line the record
+  // starts on (its first fragment's line for a joined message).
+  std::uint64_t line = 0;
+  // line::continued: a piece of a message longer than max_line, more follows;
+  // line::truncated; line::unterminated: the stream ended before the message
+  // did (a last line without its newline, or a partial without its final).
+  std::uint8_t flags = 0;
+};
+
+// One line that did not decode.
+struct read_error {
+  std::uint64_t line = 0;      // 1-based within the current input
+  std::size_t column = 0;      // 0-based byte offset where it went wrong
+  error ec = error::ok;
+  log_format format = log_format::raw;  // the format it failed in
+  std::string_view field{};    // the JSON member at fault, else empty
+  std::string_view excerpt{};  // the line's first bytes, raw (at most excerpt_bytes)
+};
+
+inline constexpr std::size_t excerpt_bytes = 64;
+
+// What pull-style next() produced.
+enum class pulled : std::uint8_t { none, record, error };
+
 }  // namespace sandlog
 
 #endif  // SANDLOG_VOCABULARY_HPP
@@ -5547,97 +5578,22 @@ class resume_cursor {
 #include <utility>
 #include <vector>
 
+// ---- begin sandlog/detail/record_store.hpp ----
+// sandlog: records owned beyond their line — the reader's tail and its
+// pull-style queue. Internal to reader.hpp.
+#ifndef SANDLOG_DETAIL_RECORD_STORE_HPP
+#define SANDLOG_DETAIL_RECORD_STORE_HPP
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
 
 namespace sandlog {
-
-// One record as the reader delivers it: the decoded envelope, plus what a
-// renderer or an error report needs. Views live until the sink returns (push
-// style) or until the next call (pull style).
-struct read_record : log_record {
-  // The timestamp as written in the line, for printing it unchanged; empty
-  // for docker_json, for untimed records and when keep_time_text is off.
-  std::string_view time_text{};
-  // The 1-based number, within the current input, of the line the record
-  // starts on (its first fragment's line for a joined message).
-  std::uint64_t line = 0;
-  // line::continued: a piece of a message longer than max_line, more follows;
-  // line::truncated; line::unterminated: the stream ended before the message
-  // did (a last line without its newline, or a partial without its final).
-  std::uint8_t flags = 0;
-};
-
-// One line that did not decode.
-struct read_error {
-  std::uint64_t line = 0;      // 1-based within the current input
-  std::size_t column = 0;      // 0-based byte offset where it went wrong
-  error ec = error::ok;
-  log_format format = log_format::raw;  // the format it failed in
-  std::string_view field{};    // the JSON member at fault, else empty
-  std::string_view excerpt{};  // the line's first bytes, raw (at most excerpt_bytes)
-};
-
-inline constexpr std::size_t excerpt_bytes = 64;
-
-struct reader_options {
-  std::optional<log_format> format;  // nullopt: detected from the first lines
-  bool join_partials = true;         // CRI P/F and Docker partials into whole messages
-  time_window window{};              // since (inclusive) / until (exclusive)
-  std::optional<stream_kind> stream; // keep only this stream
-  // Keep only the last `tail` records that pass the filters, in at most
-  // tail_bytes bytes; they are delivered by finish() or release_tail().
-  // Memory grows with what is held, not with `tail`.
-  std::optional<std::uint64_t> tail;
-  std::size_t tail_bytes = std::size_t{64} << 20;
-  // Lines (and joined messages) longer than this come out in pieces flagged
-  // line::continued.
-  std::size_t max_line = std::size_t{16} << 20;
-  std::size_t detect_lines = 4;                  // non-empty lines detection waits for
-  std::size_t detect_bytes = std::size_t{1} << 20;  // or this many bytes held, whichever first
-  bool keep_time_text = true;  // fill read_record::time_text (costs a short scan per line)
-  timestamp_options time{};
-};
-
-// What the reader has seen since construction or reset().
-struct reader_stats {
-  log_format format = log_format::raw;  // the decided (or given) format
-  bool decided = false;                 // false while detection still waits for lines
-  bool detected = false;                // the format came from detection
-  // How many of the lines detection looked at parse as each format.
-  std::array<std::uint32_t, 5> votes{};
-  std::uint32_t voters = 0;
-  std::uint64_t bytes = 0;
-  std::uint64_t lines = 0;        // lines ended (not counting the pieces of overlong ones)
-  std::uint64_t blank_lines = 0;  // empty lines skipped (formats other than raw)
-  std::uint64_t records = 0;      // delivered to the sink
-  std::array<std::uint64_t, 3> by_stream{};  // delivered, by stream_kind
-  std::uint64_t no_stream = 0;    // records without a stream, dropped by the stream filter
-  std::uint64_t other_stream = 0; // records of the other stream, dropped by the filter
-  std::uint64_t before = 0;       // records before `since`
-  std::uint64_t after = 0;        // records at or after `until`
-  std::uint64_t untimed = 0;          // records without a time, which no window can place
-  std::uint64_t untimed_dropped = 0;  // untimed records dropped (window.keep_untimed off)
-  std::uint64_t rejected = 0;     // records the record filter refused
-  std::uint64_t tail_short = 0;   // records the tail could not hold within tail_bytes
-  std::array<std::uint64_t, static_cast<std::size_t>(error::count_)> malformed{};
-  std::uint64_t malformed_total() const noexcept {
-    std::uint64_t n = 0;
-    for (std::uint64_t m : malformed) n += m;
-    return n;
-  }
-};
-
-// The JSON line decoder a reader without one uses: every docker_json line is
-// error::unsupported_format.
-struct no_json_lines {
-  error decode(std::string_view, log_record&, std::string_view& field) noexcept {
-    field = {};
-    return error::unsupported_format;
-  }
-};
-
-// What pull-style next() produced.
-enum class pulled : std::uint8_t { none, record, error };
-
 namespace detail {
 
 // The last records that passed the filters, owned: an append-only arena of
@@ -5758,7 +5714,128 @@ struct time_text_copy {
   std::string_view view() const noexcept { return {bytes.data(), size}; }
 };
 
+
+// Records and errors waiting for next(), owned, in order. Reused: nothing
+// allocates once its strings have grown.
+class pull_queue {
+ public:
+  void add(const read_record& r) {
+    item& it = grow();
+    it.kind = pulled::record;
+    it.rec = r;
+    it.a.assign(r.message.data(), r.message.size());
+    it.b.assign(r.time_text.data(), r.time_text.size());
+  }
+  void add(const read_error& e) {
+    item& it = grow();
+    it.kind = pulled::error;
+    it.err = e;
+    it.a.assign(e.excerpt.data(), e.excerpt.size());
+    it.b.assign(e.field.data(), e.field.size());
+  }
+  bool pop(read_record& r, read_error& e, pulled& kind) {
+    if (first_ == size_) {
+      first_ = size_ = 0;
+      return false;
+    }
+    const item& it = items_[first_++];
+    kind = it.kind;
+    if (kind == pulled::record) {
+      r = it.rec;
+      r.message = it.a;
+      r.time_text = it.b;
+    } else {
+      e = it.err;
+      e.excerpt = it.a;
+      e.field = it.b;
+    }
+    return true;
+  }
+  bool empty() const noexcept { return first_ == size_; }
+  void clear() noexcept { first_ = size_ = 0; }
+
+ private:
+  struct item {
+    pulled kind = pulled::none;
+    read_record rec;
+    read_error err;
+    std::string a, b;
+  };
+  item& grow() {
+    if (size_ == items_.size()) items_.emplace_back();
+    return items_[size_++];
+  }
+  std::vector<item> items_;
+  std::size_t first_ = 0, size_ = 0;
+};
+
 }  // namespace detail
+}  // namespace sandlog
+
+#endif  // SANDLOG_DETAIL_RECORD_STORE_HPP
+// ---- end sandlog/detail/record_store.hpp ----
+
+namespace sandlog {
+
+
+struct reader_options {
+  std::optional<log_format> format;  // nullopt: detected from the first lines
+  bool join_partials = true;         // CRI P/F and Docker partials into whole messages
+  time_window window{};              // since (inclusive) / until (exclusive)
+  std::optional<stream_kind> stream; // keep only this stream
+  // Keep only the last `tail` records that pass the filters, in at most
+  // tail_bytes bytes; they are delivered by finish() or release_tail().
+  // Memory grows with what is held, not with `tail`.
+  std::optional<std::uint64_t> tail;
+  std::size_t tail_bytes = std::size_t{64} << 20;
+  // Lines (and joined messages) longer than this come out in pieces flagged
+  // line::continued.
+  std::size_t max_line = std::size_t{16} << 20;
+  std::size_t detect_lines = 4;                  // non-empty lines detection waits for
+  std::size_t detect_bytes = std::size_t{1} << 20;  // or this many bytes held, whichever first
+  bool keep_time_text = true;  // fill read_record::time_text (costs a short scan per line)
+  timestamp_options time{};
+};
+
+// What the reader has seen since construction or reset().
+struct reader_stats {
+  log_format format = log_format::raw;  // the decided (or given) format
+  bool decided = false;                 // false while detection still waits for lines
+  bool detected = false;                // the format came from detection
+  // How many of the lines detection looked at parse as each format.
+  std::array<std::uint32_t, 5> votes{};
+  std::uint32_t voters = 0;
+  std::uint64_t bytes = 0;
+  std::uint64_t lines = 0;        // lines ended (not counting the pieces of overlong ones)
+  std::uint64_t blank_lines = 0;  // empty lines skipped (formats other than raw)
+  std::uint64_t records = 0;      // delivered to the sink
+  std::array<std::uint64_t, 3> by_stream{};  // delivered, by stream_kind
+  std::uint64_t no_stream = 0;    // records without a stream, dropped by the stream filter
+  std::uint64_t other_stream = 0; // records of the other stream, dropped by the filter
+  std::uint64_t before = 0;       // records before `since`
+  std::uint64_t after = 0;        // records at or after `until`
+  std::uint64_t untimed = 0;          // records without a time, which no window can place
+  std::uint64_t untimed_dropped = 0;  // untimed records dropped (window.keep_untimed off)
+  std::uint64_t rejected = 0;     // records the record filter refused
+  std::uint64_t tail_short = 0;   // records the tail could not hold within tail_bytes
+  std::array<std::uint64_t, static_cast<std::size_t>(error::count_)> malformed{};
+  std::uint64_t malformed_total() const noexcept {
+    std::uint64_t n = 0;
+    for (std::uint64_t m : malformed) n += m;
+    return n;
+  }
+};
+
+// The JSON line decoder a reader without one uses: every docker_json line is
+// error::unsupported_format.
+struct no_json_lines {
+  error decode(std::string_view, log_record&, std::string_view& field) noexcept {
+    field = {};
+    return error::unsupported_format;
+  }
+};
+
+
 
 template <class JsonLines = no_json_lines>
 class basic_record_reader {
@@ -6261,62 +6338,8 @@ class basic_record_reader {
     }
   }
 
-  // ---- pull style's queue ----
-  // Records and errors waiting for next(), owned, in order. Reused: nothing
-  // allocates once its strings have grown.
-  class pull_queue {
-   public:
-    void add(const read_record& r) {
-      item& it = grow();
-      it.kind = pulled::record;
-      it.rec = r;
-      it.a.assign(r.message.data(), r.message.size());
-      it.b.assign(r.time_text.data(), r.time_text.size());
-    }
-    void add(const read_error& e) {
-      item& it = grow();
-      it.kind = pulled::error;
-      it.err = e;
-      it.a.assign(e.excerpt.data(), e.excerpt.size());
-      it.b.assign(e.field.data(), e.field.size());
-    }
-    bool pop(read_record& r, read_error& e, pulled& kind) {
-      if (first_ == size_) {
-        first_ = size_ = 0;
-        return false;
-      }
-      const item& it = items_[first_++];
-      kind = it.kind;
-      if (kind == pulled::record) {
-        r = it.rec;
-        r.message = it.a;
-        r.time_text = it.b;
-      } else {
-        e = it.err;
-        e.excerpt = it.a;
-        e.field = it.b;
-      }
-      return true;
-    }
-    bool empty() const noexcept { return first_ == size_; }
-    void clear() noexcept { first_ = size_ = 0; }
-
-   private:
-    struct item {
-      pulled kind = pulled::none;
-      read_record rec;
-      read_error err;
-      std::string a, b;
-    };
-    item& grow() {
-      if (size_ == items_.size()) items_.emplace_back();
-      return items_[size_++];
-    }
-    std::vector<item> items_;
-    std::size_t first_ = 0, size_ = 0;
-  };
   struct queue_sink {
-    pull_queue* q;
+    detail::pull_queue* q;
     void operator()(const read_record& r) { q->add(r); }
     void operator()(const read_error& e) { q->add(e); }
   };
@@ -6352,7 +6375,7 @@ class basic_record_reader {
   std::optional<detail::record_tail> tail_;
   record_filter filter_ = nullptr;
   void* filter_context_ = nullptr;
-  pull_queue queue_;
+  detail::pull_queue queue_;
   pulled last_pulled_ = pulled::none;
   bool pull_end_ = false;
 };

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "config.hpp"
+#include "error.hpp"
 
 #if SANDLOG_HAS_CPP20
 #include <compare>
@@ -145,6 +146,37 @@ struct log_entry {
   timestamp time;
   std::string_view line;
 };
+
+// One record as the reader delivers it: the decoded envelope, plus what a
+// renderer or an error report needs. Views live until the sink returns (push
+// style) or until the next call (pull style).
+struct read_record : log_record {
+  // The timestamp as written in the line, for printing it unchanged; empty
+  // for docker_json, for untimed records and when keep_time_text is off.
+  std::string_view time_text{};
+  // The 1-based number, within the current input, of the line the record
+  // starts on (its first fragment's line for a joined message).
+  std::uint64_t line = 0;
+  // line::continued: a piece of a message longer than max_line, more follows;
+  // line::truncated; line::unterminated: the stream ended before the message
+  // did (a last line without its newline, or a partial without its final).
+  std::uint8_t flags = 0;
+};
+
+// One line that did not decode.
+struct read_error {
+  std::uint64_t line = 0;      // 1-based within the current input
+  std::size_t column = 0;      // 0-based byte offset where it went wrong
+  error ec = error::ok;
+  log_format format = log_format::raw;  // the format it failed in
+  std::string_view field{};    // the JSON member at fault, else empty
+  std::string_view excerpt{};  // the line's first bytes, raw (at most excerpt_bytes)
+};
+
+inline constexpr std::size_t excerpt_bytes = 64;
+
+// What pull-style next() produced.
+enum class pulled : std::uint8_t { none, record, error };
 
 }  // namespace sandlog
 
