@@ -251,7 +251,6 @@ TEST_CASE("unknown, ambiguous, valueless and value-less options are named", "[op
   refused({"--since"}, "option --since needs a value");
   refused({"--format", "xml"}, "--format: not raw, timestamped");
   refused({"--stream", "both"}, "--stream: not stdout or stderr: 'both'");
-  refused({"-f", "a", "b"}, "--follow reads one file");
 #if SANDLOG_CLI_FIELDS
   refused({"--where", "=x"}, "--where: bad expression");
   refused({"--fields"}, "--fields needs --output ndjson");
