@@ -14,7 +14,7 @@ import sys
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 INCLUDE = ROOT / "include"
 OUTPUT = ROOT / "single_include" / "sandlog.hpp"
-LOCAL_INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"\s*$')
+LOCAL_INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"\s*(//.*)?$')
 
 
 def inline(path: pathlib.Path, seen: set, out: list) -> None:
@@ -60,6 +60,10 @@ def orphans() -> list:
 
 def main() -> int:
     text = generate()
+    leftover = re.search(r'^\s*#\s*include\s+"[^"]+".*$', text, re.M)
+    if leftover:
+        print(f"an include the generator cannot inline: {leftover.group(0).strip()}", file=sys.stderr)
+        return 1
     if "--check" in sys.argv[1:]:
         for orphan in orphans():
             print(f"include/{orphan} is included by no header", file=sys.stderr)

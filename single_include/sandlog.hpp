@@ -4108,7 +4108,6 @@ class proto_reader {
 
 #endif  // SANDLOG_DETAIL_PROTOBUF_HPP
 // ---- end sandlog/detail/protobuf.hpp ----
-#include "docker.hpp"  // detail::call_sink
 
 namespace sandlog {
 
