@@ -29,6 +29,7 @@
 #include "out_buffer.hpp"
 #include "progress.hpp"
 #include "report.hpp"
+#include "sources.hpp"
 
 namespace sandlog_cli {
 
@@ -256,10 +257,156 @@ inline void warn_unfiltered(const options& opt, const std::string& name,
                  static_cast<int>(f.size()), f.data());
 }
 
+// A gzip member (told by its first two bytes, already in `buf`) decoded
+// as a stream into the reader. A fault is reported after everything decoded
+// before it; the caller goes on with the next member.
+inline void read_gzip_member(input_file& in, char* buf, std::size_t have, reader& rd,
+                             record_sink& sink, out_buffer& out, int& status) {
+  sandlog::gzip_reader gz;
+  auto into_reader = [&](std::string_view s) { rd.feed(s, sink); };
+  sandlog::gzip_result g;
+  for (;;) {
+    if (have == 0) {
+      g = gz.finish(into_reader);
+      break;
+    }
+    g = gz.feed({buf, have}, into_reader);
+    if (!g || rd.stopped() != sandlog::error::ok) break;
+    if (out.full() && !out.flush(1)) {
+      io_error("standard output", errno);
+      status = exit_io;
+      return;
+    }
+    const ssize_t r = read_some(in.fd, buf, read_size);
+    if (r < 0) {
+      io_error(in.name, errno);
+      status = exit_io;
+      return;
+    }
+    have = static_cast<std::size_t>(r);
+  }
+  if (!g) {
+    report_gzip(in.name, g);
+    set_cursor::raise(status, exit_malformed);
+  }
+}
+
+// Reads one member of a source into the reader (the caller ends the input):
+// a JSON page (first member only), a gzip member, a regular file through
+// mmap windows, or a pipe; with `follow`, keeps reading as it grows. Returns
+// false when writing the output failed.
+inline bool read_member(const options& opt, const std::string& path, bool first_member, bool follow,
+                      reader& rd, record_sink& sink, error_reporter& rep, out_buffer& out,
+                      char* buf, int& status, bool& bad) {
+  auto flush = [&]() -> bool {
+    if (out.flush(1)) return true;
+    io_error("standard output", errno);
+    status = exit_io;
+    return false;
+  };
+  auto stopped = [&] { return rd.stopped() != sandlog::error::ok; };
+  input_file in;
+  if (!in.open(path)) {
+    io_error(path, errno);
+    status = exit_io;
+    return true;
+  }
+  rep = error_reporter(in.name);
+  // The first read tells a JSON page from lines; the reader detects the
+  // line format itself.
+  std::size_t have = 0;
+  bool eof = false;
+  const ssize_t first = read_some(in.fd, buf, read_size);
+  if (first < 0) {
+    io_error(in.name, errno);
+    status = exit_io;
+    return true;
+  }
+  have = static_cast<std::size_t>(first);
+  eof = first == 0;
+  if (is_gzip_head({buf, have})) {
+    read_gzip_member(in, buf, have, rd, sink, out, status);
+    return true;
+  }
+  const bool page = first_member &&
+                    (opt.lifecycle_json || (!opt.format && looks_like_page({buf, have})));
+  if (page) {
+    std::string body(buf, have);
+    if (!read_page(in, body, rd, sink, bad)) status = exit_io;
+    return true;
+  }
+  progress_bar bar(opt.progress && !follow && in.regular, in.size);
+  std::uint64_t offset = have;
+  if (!follow && in.regular && !eof && in.size > have) {
+    // A regular file read to its end: map it in windows instead of copying
+    // it through read(2) (a fifth of the time at 1 GB/s).
+    rd.feed({buf, have}, sink);
+    if (!map_rest(in, offset, rd, sink, out, bar, status)) return false;
+    have = 0;
+    eof = true;
+  }
+  bool tail_done = false;
+  for (;;) {
+    if (have != 0) {
+      rd.feed({buf, have}, sink);
+      if (stopped()) break;
+      // An input with nothing more to read right now (a short read from a
+      // pipe or a terminal): what is complete goes out before the next
+      // read blocks.
+      if (!in.regular && !readable_now(in.fd)) {
+        rd.flush(sink);
+        // -f --tail N on a pipe: the last N records of what came before
+        // the first wait, then everything new.
+        if (follow && !tail_done) {
+          rd.release_tail(sink);
+          tail_done = true;
+        }
+        if (!flush()) return false;
+      }
+      if (out.full() && !flush()) return false;
+      bar.update(offset);
+    }
+    if (eof) {
+      if (!follow || !in.regular || stop_requested) break;
+      // Following: print what --tail kept, then wait for the file to grow.
+      rd.flush(sink);
+      if (!tail_done) {
+        rd.release_tail(sink);
+        tail_done = true;
+      }
+      if (!flush()) return false;
+      std::timespec nap{0, 100 * 1000 * 1000};
+      nanosleep(&nap, nullptr);
+      if (stop_requested) break;
+      struct stat st {};
+      if (fstat(in.fd, &st) == 0 && static_cast<std::uint64_t>(st.st_size) < offset) {
+        std::fprintf(stderr, "sandlog: %s: file truncated; reading from the start\n",
+                     in.name.c_str());
+        lseek(in.fd, 0, SEEK_SET);
+        offset = 0;
+      }
+      eof = false;
+    }
+    const ssize_t r = read_some(in.fd, buf, read_size);
+    if (r < 0) {
+      if (errno == EINTR) break;  // stopped by a signal
+      io_error(in.name, errno);
+      status = exit_io;
+      break;
+    }
+    have = static_cast<std::size_t>(r);
+    offset += have;
+    eof = r == 0;
+    if (follow && !in.regular && eof) break;  // a pipe's writer closed it
+  }
+  return true;
+}
+
 // Reads every input in order on this thread, through one reader: each input
 // is detected afresh, its unfinished messages end with it, and --tail keeps
 // the last records of them all. Returns the exit status.
-inline int run_sequential(const options& opt, const render_options& ro, run_stats& total) {
+inline int run_sequential(const options& opt, const render_options& ro,
+                          const std::vector<cli_source>& sources, run_stats& total) {
   reader rd(reader_opts(opt, ro, opt.format));
   record_fields fields(opt);
   fields.attach(rd);
@@ -278,103 +425,20 @@ inline int run_sequential(const options& opt, const render_options& ro, run_stat
     return false;
   };
   auto stopped = [&] { return rd.stopped() != sandlog::error::ok; };
-  for (const std::string& path : opt.files) {
-    if (stopped()) break;
-    input_file in;
-    if (!in.open(path)) {
-      io_error(path, errno);
-      status = exit_io;
-      continue;
-    }
-    rep = error_reporter(in.name);
-    // The first read tells a JSON page from lines; the reader detects the
-    // line format itself.
-    std::size_t have = 0;
-    bool eof = false;
-    const ssize_t first = read_some(in.fd, buf.get(), read_size);
-    if (first < 0) {
-      io_error(in.name, errno);
-      status = exit_io;
-      continue;
-    }
-    have = static_cast<std::size_t>(first);
-    eof = first == 0;
-    const bool page = opt.lifecycle_json || (!opt.format && looks_like_page({buf.get(), have}));
-    if (page) {
-      std::string body(buf.get(), have);
-      if (!read_page(in, body, rd, sink, bad)) status = exit_io;
+  for (std::size_t si = 0; si < sources.size() && !stopped(); ++si) {
+    const cli_source& src = sources[si];
+    for (std::size_t mi = 0; mi < src.paths.size() && !stopped(); ++mi) {
+      // Only the newest member of the last source can still grow.
+      const bool follow = opt.follow && si + 1 == sources.size() && mi + 1 == src.paths.size();
+      if (!read_member(opt, src.paths[mi], mi == 0, follow, rd, sink, rep, out, buf.get(), status, bad))
+        return status;
+      // The next member continues this one: its partial messages stay open.
       rd.end_input(sink);
-      continue;
+      if (rep.total() != 0) bad = true;
+      rep.finish();
     }
-    progress_bar bar(opt.progress && !opt.follow && in.regular, in.size);
-    std::uint64_t offset = have;
-    if (!opt.follow && in.regular && !eof && in.size > have) {
-      // A regular file read to its end: map it in windows instead of copying
-      // it through read(2) (a fifth of the time at 1 GB/s).
-      rd.feed({buf.get(), have}, sink);
-      if (!map_rest(in, offset, rd, sink, out, bar, status)) return status;
-      have = 0;
-      eof = true;
-    }
-    bool tail_done = false;
-    for (;;) {
-      if (have != 0) {
-        rd.feed({buf.get(), have}, sink);
-        if (stopped()) break;
-        // An input with nothing more to read right now (a short read from a
-        // pipe or a terminal): what is complete goes out before the next
-        // read blocks.
-        if (!in.regular && !readable_now(in.fd)) {
-          rd.flush(sink);
-          // -f --tail N on a pipe: the last N records of what came before
-          // the first wait, then everything new.
-          if (opt.follow && !tail_done) {
-            rd.release_tail(sink);
-            tail_done = true;
-          }
-          if (!flush()) return status;
-        }
-        if (out.full() && !flush()) return status;
-        bar.update(offset);
-      }
-      if (eof) {
-        if (!opt.follow || !in.regular || stop_requested) break;
-        // Following: print what --tail kept, then wait for the file to grow.
-        rd.flush(sink);
-        if (!tail_done) {
-          rd.release_tail(sink);
-          tail_done = true;
-        }
-        if (!flush()) return status;
-        std::timespec nap{0, 100 * 1000 * 1000};
-        nanosleep(&nap, nullptr);
-        if (stop_requested) break;
-        struct stat st {};
-        if (fstat(in.fd, &st) == 0 && static_cast<std::uint64_t>(st.st_size) < offset) {
-          std::fprintf(stderr, "sandlog: %s: file truncated; reading from the start\n",
-                       in.name.c_str());
-          lseek(in.fd, 0, SEEK_SET);
-          offset = 0;
-        }
-        eof = false;
-      }
-      const ssize_t r = read_some(in.fd, buf.get(), read_size);
-      if (r < 0) {
-        if (errno == EINTR) break;  // stopped by a signal
-        io_error(in.name, errno);
-        status = exit_io;
-        break;
-      }
-      have = static_cast<std::size_t>(r);
-      offset += have;
-      eof = r == 0;
-      if (opt.follow && !in.regular && eof) break;  // a pipe's writer closed it
-    }
-    rd.end_input(sink);
     rd.end_messages(sink);
-    if (rep.total() != 0) bad = true;
-    rep.finish();
-    warn_unfiltered(opt, in.name, rd.stats());
+    warn_unfiltered(opt, source_label(src), rd.stats());
     total.add(rd.stats());
     rd.reset_counts();
     rd.redetect();

@@ -10,6 +10,8 @@
 #include "progress.hpp"
 #include "records.hpp"
 #include "report.hpp"
+#include "set_run.hpp"
+#include "sources.hpp"
 
 namespace sandlog_cli {
 
@@ -33,9 +35,17 @@ inline int run_records(const options& opt) {
   run_stats total;
   const double start = monotonic_seconds();
   int status = -1;
-  if (opt.jobs > 1 && opt.files.size() == 1 && !opt.follow && !opt.tail && !opt.lifecycle_json) {
+  // --follow on named files follows them by name (pipes and standard input
+  // are read until they close); everything else is read as log sets.
+  bool names = opt.follow && !opt.lifecycle_json;
+  for (const std::string& f : opt.files) names = names && f != "-";
+  int expand_status = exit_ok;
+  std::vector<cli_source> sources;
+  if (!names) sources = expand_sources(opt, expand_status);
+  if (opt.jobs > 1 && sources.size() == 1 && sources[0].paths.size() == 1 && !opt.follow &&
+      !opt.tail && !opt.lifecycle_json && !opt.prefix) {
     input_file in;
-    if (in.open(opt.files[0]) && in.regular) {
+    if (in.open(sources[0].paths[0]) && in.regular) {
       // The format comes from the head of the file, as one reader would
       // decide it: its first complete lines.
       std::string head(read_size, '\0');
@@ -44,16 +54,13 @@ inline int run_records(const options& opt) {
         head.resize(static_cast<std::size_t>(n));
         std::optional<sandlog::log_format> format = opt.format;
         if (!format && !looks_like_page(head)) format = detect_head(head, in.size);
-        if (format) status = run_parallel(opt, ro, in, *format, total);
+        if (format && !is_gzip_head(head)) status = run_parallel(opt, ro, in, *format, total);
       }
     }
   }
-  // --follow on named files follows them by name (pipes and standard input
-  // are read until they close).
-  bool names = opt.follow && !opt.lifecycle_json;
-  for (const std::string& f : opt.files) names = names && f != "-";
   if (status < 0 && names) status = follow_files(opt, ro, total);
-  if (status < 0) status = run_sequential(opt, ro, total);
+  if (status < 0) status = run_sources(opt, ro, sources, total);
+  set_cursor::raise(status, expand_status);
   if (opt.stats) report_stats(total, monotonic_seconds() - start);
   return status;
 }

@@ -60,6 +60,9 @@ struct options {
   bool stats = false;
   bool strict = false;
   bool progress = true;
+  bool previous = false;                       // --previous: a kubelet container's restart before the current
+  bool prefix = false;                         // --prefix: each record's source
+  bool concat = false;                         // --concat: sources one after another, not merged by time
 #if SANDLOG_CLI_FIELDS
   std::vector<sandlog::field_predicate> where;  // --where, all must hold
 #endif
@@ -89,6 +92,12 @@ inline constexpr char usage_text[] =
     "  --format FMT          raw|timestamped|cri|bracketed|docker-json|lifecycle-json\n"
     "                        (default: detected from the first lines)\n"
     "  -j, --jobs N          decode one regular file on N threads (1-256)\n"
+    "                        A FILE may be a directory or a glob: each log set in it\n"
+    "                        (kubelet, Docker, logrotate rotations, .gz or not) is read\n"
+    "                        oldest to newest as one stream; several sets are merged\n"
+    "                        by time\n"
+    "  --previous            a kubelet container's previous restart (kubectl's)\n"
+    "  --concat              read several sources one after another, not merged\n"
     "Filters:\n"
     "  --since T             records at or after T, one of:\n"
     "                          2026-02-20T14:30:00Z (RFC 3339, any offset)\n"
@@ -110,6 +119,8 @@ inline constexpr char usage_text[] =
     "                        raw: the message only\n"
     "  --fields              ndjson: add the message's fields as a typed\n"
     "                        \"fields\" object (logfmt or JSON-object messages)\n"
+    "  --prefix              each record's source: [pod/container] or [file] in text,\n"
+    "                        a \"source\" member in ndjson\n"
     "  --timestamps          print times (default for text and ndjson)\n"
     "  --no-timestamps       leave them out (default for raw)\n"
     "  --utc                 rewrite times in UTC (default: as written)\n"
@@ -124,8 +135,9 @@ inline constexpr char usage_text[] =
     "The SANDLOG_NOW environment variable (RFC 3339) replaces the clock for\n"
     "relative --since/--until (for tests).\n"
     "\n"
-    "Exit status: 0 ok; 1 malformed lines seen (or lifecycle anomalies);\n"
-    "2 usage error; 3 I/O error.\n";
+    "Exit status: 0 ok; 1 malformed lines seen, a corrupt or truncated gzip\n"
+    "member or a rotated file missing from a set (or lifecycle anomalies);\n"
+    "2 usage error; 3 I/O error (a file that cannot be read, or no match).\n";
 
 // Prints "sandlog: <what>[: '<arg>']" and the usage hint on stderr; returns
 // exit_usage. The argument is shown escaped (text_escape.hpp), so whatever
@@ -160,6 +172,7 @@ namespace detail {
 enum long_only : int {
   opt_format = 256, opt_since, opt_until, opt_stream, opt_where, opt_fields, opt_timestamps,
   opt_no_timestamps, opt_utc, opt_no_join, opt_stats, opt_strict, opt_no_progress,
+  opt_previous, opt_prefix, opt_concat,
 };
 
 // '-': files come back in order as code 1 (no reordering of argv, and the
@@ -184,6 +197,9 @@ inline constexpr ::option long_options[] = {
     {"stats", no_argument, nullptr, opt_stats},
     {"strict", no_argument, nullptr, opt_strict},
     {"no-progress", no_argument, nullptr, opt_no_progress},
+    {"previous", no_argument, nullptr, opt_previous},
+    {"prefix", no_argument, nullptr, opt_prefix},
+    {"concat", no_argument, nullptr, opt_concat},
     {"help", no_argument, nullptr, 'h'},
     {"version", no_argument, nullptr, 'V'},
     {nullptr, 0, nullptr, 0},
@@ -347,6 +363,9 @@ inline int parse_options(int argc, char** argv, options& opt) {
       case detail::opt_stats: opt.stats = true; break;
       case detail::opt_strict: opt.strict = true; break;
       case detail::opt_no_progress: opt.progress = false; break;
+      case detail::opt_previous: opt.previous = true; break;
+      case detail::opt_prefix: opt.prefix = true; break;
+      case detail::opt_concat: opt.concat = true; break;
       default:
         return usage_error("unknown option", word);
     }
