@@ -50,7 +50,7 @@ inline std::vector<cli_source> expand_sources(const options& opt, int& status) {
     sandlog::expansion e = sandlog::expand_log_sets(run, eo);
     for (const sandlog::expand_problem& p : e.problems) {
       const std::string_view what = sandlog::to_string(p.ec);
-      if (p.ec == sandlog::error::io_error && p.sys_errno != 0)
+      if (p.sys_errno != 0)
         std::fprintf(stderr, "sandlog: %s: %s\n", escaped_text(p.path).c_str(), std::strerror(p.sys_errno));
       else
         std::fprintf(stderr, "sandlog: %s: %.*s\n", escaped_text(p.path).c_str(),
@@ -145,7 +145,8 @@ class set_cursor {
       return true;
     }
     if (r == 0) {
-      const sandlog::gzip_result g = gz_->finish([&](std::string_view s) { rd.feed(s, sink); });
+      const sandlog::gzip_result g =
+          !gz_ ? sandlog::gzip_result{} : gz_->finish([&](std::string_view s) { rd.feed(s, sink); });
       if (!g) {
         report_gzip(name_, g);
         raise(status, exit_malformed);
