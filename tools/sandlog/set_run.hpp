@@ -151,20 +151,27 @@ struct merged_sink {
 inline std::optional<sandlog::log_format> detect_set_format(const cli_source& src) {
   reader probe;
   auto ignore = [](const sandlog::read_record&) {};
-  std::string head;
+  // 64 KiB at a time: four lines decide, and the head may be long.
+  std::string part(std::size_t{64} << 10, '\0');
+  std::size_t held = 0;
   for (const std::string& path : src.paths) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) continue;
-    std::string part(read_size - head.size(), '\0');
-    const ssize_t n = pread_full(fd, &part[0], part.size(), 0);
+    for (std::uint64_t at = 0; held < read_size && !probe.stats().decided;) {
+      const ssize_t n = pread_full(fd, &part[0], part.size(), at);
+      if (n <= 0) break;
+      const std::string_view got(part.data(), static_cast<std::size_t>(n));
+      if (held == 0 && at == 0 && looks_like_page(got)) {
+        ::close(fd);
+        return std::nullopt;
+      }
+      probe.feed(got, ignore);
+      held += got.size();
+      at += got.size();
+    }
     ::close(fd);
-    if (n <= 0) continue;
-    part.resize(static_cast<std::size_t>(n));
-    if (head.empty() && looks_like_page(part)) return std::nullopt;
-    head += part;
-    probe.feed(part, ignore);
     probe.end_input(ignore);
-    if (head.size() >= read_size || probe.stats().decided) break;
+    if (held >= read_size || probe.stats().decided) break;
   }
   return probe.format();
 }
