@@ -20,6 +20,7 @@
 #include "options.hpp"
 #include "out_buffer.hpp"
 #include "report.hpp"
+#include "text_escape.hpp"
 
 namespace sandlog_cli {
 
@@ -73,7 +74,8 @@ class lifecycle_audit {
         out.append(r.ignored);
         if (!r.event) {
           out.append(" \"");
-          out.append(r.unknown_name);
+          // The line is the log's text: escaped, so it cannot forge rows.
+          append_text_escaped(out, r.unknown_name, final_cr::keep);
           out.push('"');
         }
       } else if (const timeline_row* next = next_applied(i)) {

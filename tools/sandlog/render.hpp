@@ -12,6 +12,7 @@
 #include "json_escape.hpp"
 #include "options.hpp"
 #include "out_buffer.hpp"
+#include "text_escape.hpp"
 #if SANDLOG_CLI_FIELDS
 #include "fields.hpp"
 #endif
@@ -47,7 +48,8 @@ inline void append_time(out_buffer& out, const sandlog::read_record& r, const re
   if (end != nullptr) out.commit(end);
 }
 
-// Appends r as one '\n'-terminated line in the chosen mode. `fields`, when
+// Appends r as one '\n'-terminated line in the chosen mode: text escapes
+// the message (text_escape.hpp), raw writes its bytes as they are. `fields`, when
 // not null, holds r's message's fields for ndjson's `fields` member.
 inline void render(out_buffer& out, const sandlog::read_record& r, const render_options& ro,
                    const message_fields* fields = nullptr) {
@@ -96,6 +98,12 @@ inline void render(out_buffer& out, const sandlog::read_record& r, const render_
 #endif
       out.append("}\n");
       return;
+  }
+  if (ro.mode == output_mode::text) {
+    // No byte of the message may start a line or talk to the terminal.
+    append_text_escaped(out, r.message);
+    out.push('\n');
+    return;
   }
   char* p = out.reserve(r.message.size() + 1);
   if (!r.message.empty()) std::memcpy(p, r.message.data(), r.message.size());

@@ -16,6 +16,8 @@
 #include <sandlog/reader.hpp>
 #include <sandlog/record.hpp>
 
+#include "text_escape.hpp"
+
 namespace sandlog_cli {
 
 // One bad line, owned (a --jobs block keeps its notes until its turn).
@@ -52,27 +54,6 @@ inline std::string_view format_name(sandlog::log_format f) noexcept {
   return "raw";
 }
 
-// An excerpt fit for a terminal: printable ASCII as it is, '"' and '\' with
-// a backslash, every other byte as \xHH.
-inline std::string escaped_excerpt(std::string_view s) {
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  for (const char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u == '"' || u == '\\') {
-      out += '\\';
-      out += c;
-    } else if (u >= 0x20 && u < 0x7f) {
-      out += c;
-    } else {
-      out += "\\x";
-      out += hex[u >> 4];
-      out += hex[u & 15];
-    }
-  }
-  return out;
-}
-
 // Whether standard output and standard error are the same file (a terminal
 // both write to): then output is flushed before each message, so the two
 // read in order.
@@ -99,11 +80,11 @@ class error_reporter {
     std::string where = std::to_string(n.line + first_line);
     if (n.has_format) where += ':' + std::to_string(n.column + 1);
     std::string detail;
-    if (!n.field.empty()) detail += " (field \"" + n.field + "\")";
+    if (!n.field.empty()) detail += " (field \"" + escaped_text(n.field) + "\")";
     if (n.has_format) {
       detail += " in a ";
       detail += format_name(n.format);
-      detail += " line: \"" + escaped_excerpt(n.excerpt) + "\"";
+      detail += " line: \"" + escaped_text(n.excerpt) + "\"";
       if (n.excerpt.size() >= sandlog::excerpt_bytes) detail += "...";
     }
     std::fprintf(stderr, "sandlog: %s:%s: %.*s%s\n", name_.c_str(), where.c_str(),
