@@ -86,6 +86,7 @@ inline ssize_t read_some(int fd, char* buf, std::size_t n) {
 }
 
 inline void io_error(std::string_view name, int err) {
+  erase_progress();
   std::fprintf(stderr, "sandlog: %.*s: %s\n", static_cast<int>(name.size()), name.data(),
                std::strerror(err));
 }
@@ -242,6 +243,7 @@ inline bool map_rest(input_file& in, std::uint64_t offset, reader& rd, record_si
 // records without a time.
 inline void warn_unfiltered(const options& opt, const std::string& name,
                             const sandlog::reader_stats& s) {
+  erase_progress();
   const std::string_view f = format_name(s.format);
   if (opt.stream && s.no_stream != 0)
     std::fprintf(stderr,

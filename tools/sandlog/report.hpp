@@ -16,6 +16,7 @@
 #include <sandlog/reader.hpp>
 #include <sandlog/record.hpp>
 
+#include "progress.hpp"
 #include "text_escape.hpp"
 
 namespace sandlog_cli {
@@ -57,10 +58,7 @@ inline std::string_view format_name(sandlog::log_format f) noexcept {
 // Whether standard output and standard error are the same file (a terminal
 // both write to): then output is flushed before each message, so the two
 // read in order.
-inline bool stdout_is_stderr() noexcept {
-  struct stat a {}, b {};
-  return fstat(1, &a) == 0 && fstat(2, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
-}
+inline bool stdout_is_stderr() noexcept { return same_output_files(); }
 
 // The bad lines of one input: each printed as
 //   sandlog: FILE:LINE:COLUMN: MESSAGE [(field F)] in a FORMAT line: "EXCERPT"
@@ -76,6 +74,7 @@ class error_reporter {
     ++total_;
     std::uint64_t& seen = seen_[static_cast<std::size_t>(n.ec) % seen_.size()];
     if (++seen > cap) return;
+    erase_progress();
     const std::string_view msg = sandlog::to_string(n.ec);
     std::string where = std::to_string(n.line + first_line);
     if (n.has_format) where += ':' + std::to_string(n.column + 1);
@@ -95,6 +94,7 @@ class error_reporter {
   void finish() {
     for (std::size_t i = 0; i < seen_.size(); ++i) {
       if (seen_[i] <= cap) continue;
+      erase_progress();
       const std::string_view msg = sandlog::to_string(static_cast<sandlog::error>(i));
       std::fprintf(stderr, "sandlog: %s: %" PRIu64 " more lines with: %.*s\n", name_.c_str(),
                    seen_[i] - cap, static_cast<int>(msg.size()), msg.data());
@@ -175,6 +175,7 @@ struct run_stats {
 };
 
 inline void report_stats(const run_stats& s, double seconds) {
+  erase_progress();
   if (s.have_format) {
     const std::string_view f = format_name(s.format);
     if (s.detected)
