@@ -25,6 +25,7 @@
 
 #include "records.hpp"
 
+#include "docker_input.hpp"
 #include "options.hpp"
 #include "out_buffer.hpp"
 #include "progress.hpp"
@@ -337,6 +338,15 @@ inline bool read_member(const options& opt, const std::string& path, bool first_
     if (!read_page(in, body, rd, sink, bad)) status = exit_io;
     return true;
   }
+  // Docker's API bodies and local-driver files: decoded apart, read whole.
+  const docker_read docker = read_docker(opt, in.fd, in.name, {buf, have}, eof, rd, sink, out);
+  if (docker.write_failed) {
+    status = exit_io;
+    return false;
+  }
+  if (docker.read_failed) status = exit_io;
+  if (docker.malformed) bad = true;
+  if (docker.taken) return true;
   progress_bar bar(opt.progress && !follow && in.regular, in.size);
   std::uint64_t offset = have;
   if (!follow && in.regular && !eof && in.size > have) {

@@ -54,6 +54,7 @@ inline int run_records(const options& opt) {
         head.resize(static_cast<std::size_t>(n));
         std::optional<sandlog::log_format> format = opt.format;
         if (!format && !looks_like_page(head)) format = detect_head(head, in.size);
+        if (docker_head(opt, head)) format.reset();  // not lines: one reader
         if (format && !is_gzip_head(head)) status = run_parallel(opt, ro, in, *format, total);
       }
     }

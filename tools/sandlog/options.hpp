@@ -43,11 +43,16 @@ enum exit_code : int { exit_ok = 0, exit_malformed = 1, exit_usage = 2, exit_io 
 
 enum class output_mode : std::uint8_t { text, ndjson, raw };
 
+// Docker's binary inputs, which are not lines: an Engine API logs body, a
+// `local` driver file.
+enum class docker_body : std::uint8_t { detect, api, local };
+
 struct options {
   bool lifecycle = false;                      // the `lifecycle` subcommand
   std::vector<std::string> files;              // empty or "-": standard input
   std::optional<sandlog::log_format> format;   // nullopt: detect
   bool lifecycle_json = false;                 // --format lifecycle-json
+  docker_body docker = docker_body::detect;    // --format docker-api|docker-local
   std::optional<sandlog::timestamp> since, until;
   std::optional<std::uint64_t> tail;
   std::optional<sandlog::stream_kind> stream;
@@ -89,7 +94,9 @@ inline constexpr char usage_text[] =
     "Input:\n"
     "  -f, --follow          keep reading as the file grows, like tail -f;\n"
     "                        SIGINT or SIGTERM ends the run cleanly\n"
-    "  --format FMT          raw|timestamped|cri|bracketed|docker-json|lifecycle-json\n"
+    "  --format FMT          raw|timestamped|cri|bracketed|docker-json|lifecycle-json|\n"
+    "                        docker-api (Engine API logs body)|docker-local\n"
+    "                        (the local driver's container.log)\n"
     "                        (default: detected from the first lines)\n"
     "  -j, --jobs N          decode one regular file on N threads (1-256)\n"
     "                        A FILE may be a directory or a glob: each log set in it\n"
@@ -287,7 +294,9 @@ inline int parse_options(int argc, char** argv, options& opt) {
         else if (v == "bracketed") opt.format = sandlog::log_format::bracketed;
         else if (v == "docker-json") opt.format = sandlog::log_format::docker_json;
         else if (v == "lifecycle-json") opt.lifecycle_json = true;
-        else return usage_error(name + ": not raw, timestamped, cri, bracketed, docker-json or lifecycle-json", v, true);
+        else if (v == "docker-api") opt.docker = docker_body::api;
+        else if (v == "docker-local") opt.docker = docker_body::local;
+        else return usage_error(name + ": not raw, timestamped, cri, bracketed, docker-json, lifecycle-json, docker-api or docker-local", v, true);
         break;
       case 'j': {
         std::uint64_t n = 0;
