@@ -64,3 +64,12 @@ write('local_truncated.log', local + entry(b'stdout', T0 + 3 * 10**9, b'cut shor
 bad = bytearray(entry(b'stdout', T0 + 3 * 10**9, b'bad trailer'))
 bad[-1] ^= 1
 write('local_mismatch.log', local[:len(entry(b'stdout', T0, b'hello from local'))] + bytes(bad) + local)
+
+# A 40,000-byte line as Docker sends it with timestamps=1: cut into 16 KiB
+# frames, each with its own timestamp.
+line = b''.join(b'%05d ' % i for i in range(8000))[:40000]
+parts = [line[i:i + 16384] for i in range(0, len(line), 16384)]
+body = b''
+for n, p in enumerate(parts):
+    body += frame(1, b'2026-02-20T14:30:0%dZ ' % n + p + (b'\n' if n == len(parts) - 1 else b''))
+write('api_ts_long.bin', body + frame(2, b'2026-02-20T14:30:05Z after\n'))
