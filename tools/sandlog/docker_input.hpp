@@ -5,6 +5,7 @@
 #ifndef SANDLOG_CLI_DOCKER_INPUT_HPP
 #define SANDLOG_CLI_DOCKER_INPUT_HPP
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -81,6 +82,29 @@ inline bool looks_like_local(std::string_view head, std::size_t max_record) noex
   return true;
 }
 
+// Whether `head`, the first bytes of a pipe, is too short to tell: fewer
+// than 8 bytes that could still start a frame header or a local record's
+// size, or an API body whose first stdout/stderr frame is cut before its
+// payload shows whether it starts with a timestamp.
+inline bool undecided(std::string_view head) noexcept {
+  if (head.size() < 8) {
+    if (sandlog::detect_body(head) == sandlog::body_kind::undecided) return true;
+    return head.empty() || (head[0] == 0 && (head.size() < 2 || static_cast<unsigned char>(head[1]) <= 0x10));
+  }
+  if (sandlog::detect_body(head) != sandlog::body_kind::multiplexed) return false;
+  std::size_t at = 0;
+  while (head.size() - at >= 8) {
+    const unsigned type = static_cast<unsigned char>(head[at]);
+    const std::uint32_t len = be32(head.data() + at + 4);
+    const std::size_t have = head.size() - at - 8;
+    if ((type == 1 || type == 2) && len != 0)
+      return len > have && have <= sandlog::max_timestamp_chars;
+    if (len > have) return true;
+    at += 8 + len;
+  }
+  return true;
+}
+
 }  // namespace detail
 
 // Whether an input starting with `head` is read by read_docker (so not by
@@ -100,19 +124,46 @@ struct docker_read {
   bool write_failed = false;   // writing standard output failed (reported)
 };
 
-// Reads the input on `fd` (named `name`), whose first bytes `first` were
-// read already (`eof`: there are no more), as an API body or a local file
-// if --format says so or, when no --format was given, its first bytes do;
-// else leaves it to the line reader (taken false). Each joined line goes to
+// Reads the input on `fd` (named `name`), whose first `have` bytes are in
+// `buf` (`eof`: there are no more), as an API body or a local file if
+// --format says so or, when no --format was given, its first bytes do;
+// else leaves it to the line reader (taken false; when more bytes of a pipe
+// had to be read to tell, they went to the reader and `have` is 0). Each joined line goes to
 // the reader through reader::add. A frame or record error is reported with
 // its byte offset, after every record before it; a type-3 frame ends the
 // body with the daemon's message. Reads to the end of the input (for a pipe:
 // until its writer closes it, so `curl ...follow=1 | sandlog` streams).
 inline docker_read read_docker(const options& opt, int fd, const std::string& name,
-                               std::string_view first, bool eof, reader& rd, record_sink& sink,
-                               out_buffer& out) {
+                               const char* buf, std::size_t& have, bool& eof, reader& rd,
+                               record_sink& sink, out_buffer& out) {
   docker_read res;
   sandlog::local_options lo;
+  std::string_view first(buf, have);
+  // A pipe's first read may hold too few bytes to tell (a writer sending a
+  // few bytes at a time): read on until they do, at most 64 KiB.
+  std::string gathered;
+  struct stat st {};
+  const bool pipe = fstat(fd, &st) == 0 && !S_ISREG(st.st_mode);
+  if (opt.docker == docker_body::detect && !opt.format && !eof && pipe && detail::undecided(first)) {
+    gathered.assign(first.data(), first.size());
+    char more[4096];
+    while (gathered.size() < (std::size_t{64} << 10) && detail::undecided(gathered)) {
+      ssize_t n;
+      do n = ::read(fd, more, sizeof more);
+      while (n < 0 && errno == EINTR);
+      if (n == 0) eof = true;
+      if (n <= 0) break;  // a read error shows again on the caller's next read
+      gathered.append(more, static_cast<std::size_t>(n));
+    }
+    first = gathered;
+    if (!docker_head(opt, first)) {
+      // Lines after all: the reader takes what was gathered, and the
+      // caller reads on from there.
+      rd.feed(first, sink);
+      have = 0;
+      return res;
+    }
+  }
   if (!docker_head(opt, first)) return res;
   docker_body kind = opt.docker;
   if (kind == docker_body::detect)
@@ -137,10 +188,10 @@ inline docker_read read_docker(const options& opt, int fd, const std::string& na
   auto each_chunk = [&](auto&& decode) {
     if (!decode(first) || !write_out()) return;
     if (eof) return;
-    std::string buf(std::size_t{1} << 20, '\0');
+    std::string chunk_buf(std::size_t{1} << 20, '\0');
     for (;;) {
       ssize_t n;
-      do n = ::read(fd, &buf[0], buf.size());
+      do n = ::read(fd, &chunk_buf[0], chunk_buf.size());
       while (n < 0 && errno == EINTR);
       if (n < 0) {
         erase_progress();
@@ -149,9 +200,9 @@ inline docker_read read_docker(const options& opt, int fd, const std::string& na
         return;
       }
       if (n == 0) return;
-      if (!decode(std::string_view(buf.data(), static_cast<std::size_t>(n))) || !write_out()) return;
+      if (!decode(std::string_view(chunk_buf.data(), static_cast<std::size_t>(n))) || !write_out()) return;
       // What is complete goes out before a pipe's next read blocks.
-      if (static_cast<std::size_t>(n) < buf.size()) {
+      if (static_cast<std::size_t>(n) < chunk_buf.size()) {
         rd.flush(sink);
         if (!out.flush(1)) return (void)write_out();
       }

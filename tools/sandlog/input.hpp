@@ -339,7 +339,7 @@ inline bool read_member(const options& opt, const std::string& path, bool first_
     return true;
   }
   // Docker's API bodies and local-driver files: decoded apart, read whole.
-  const docker_read docker = read_docker(opt, in.fd, in.name, {buf, have}, eof, rd, sink, out);
+  const docker_read docker = read_docker(opt, in.fd, in.name, buf, have, eof, rd, sink, out);
   if (docker.write_failed) {
     status = exit_io;
     return false;
