@@ -170,6 +170,11 @@ inline docker_read read_docker(const options& opt, int fd, const std::string& na
     kind = sandlog::detect_body(first) == sandlog::body_kind::multiplexed ? docker_body::api
                                                                           : docker_body::local;
   res.taken = true;
+  if (opt.follow && !pipe) {
+    erase_progress();
+    std::fprintf(stderr, "sandlog: %s: --follow does not apply to a Docker %s: read to its end\n",
+                 name.c_str(), kind == docker_body::api ? "API body" : "local-driver file");
+  }
   // Lines are cut where the reader cuts its own: pieces flagged partial.
   auto hand_on = [&](const sandlog::joined_record& j) {
     sandlog::log_record r = j.record;
