@@ -134,5 +134,22 @@ for args in "" "--since 2026-02-20T15:00:00.123456789Z" "--until 2026-02-20T15:0
   fi
 done
 
+# `sandlog lifecycle` on a container log stops after its first lines say it
+# is not lifecycle events: standard input is a regular file here, so what it
+# left unread is still there for wc to count (about 4 MB were written; a
+# reader that went to the end leaves 0).
+awk 'BEGIN { for (i = 0; i < 40000; i++)
+  printf "2026-02-20T14:30:%02d.%09dZ stdout F container line %d xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n", i % 60, i, i }' \
+  >"$tmp/cri4m.log"
+total=$((total + 1))
+left=$( { "$sandlog" lifecycle - >"$tmp/lc.out" 2>"$tmp/lc.err"; echo $? >"$tmp/lc.rc"; wc -c; } <"$tmp/cri4m.log")
+if [ "$(cat "$tmp/lc.rc")" != 1 ] || [ "$left" -lt 3000000 ] ||
+    ! grep -q '^sandlog: <stdin>: not lifecycle events: none of the first 64 non-empty lines' "$tmp/lc.err" ||
+    [ "$(wc -c <"$tmp/lc.out")" -gt 100 ] || [ "$(wc -l <"$tmp/lc.err")" -ne 1 ]; then
+  echo "FAIL: lifecycle on a 4 MB CRI log: exit $(cat "$tmp/lc.rc"), $left bytes left unread, $(wc -c <"$tmp/lc.out") bytes out"
+  head -3 "$tmp/lc.err"
+  failed=$((failed + 1))
+fi
+
 echo "$((total - failed)) of $total CLI cases passed"
 [ "$failed" -eq 0 ]

@@ -83,7 +83,7 @@ struct options {
 
 inline constexpr char usage_text[] =
     "usage: sandlog [OPTIONS] [FILE...]\n"
-    "       sandlog lifecycle [--strict] [FILE...]\n"
+    "       sandlog lifecycle [--strict] [--since T] [--until T] [-o text|ndjson] [FILE...]\n"
     "\n"
     "Reads container and sandbox logs (files, or standard input when FILE is\n"
     "absent or -), decodes each line's envelope and prints the records.\n"
@@ -182,6 +182,13 @@ enum long_only : int {
   opt_previous, opt_prefix, opt_concat,
 };
 
+// The options `sandlog lifecycle` honours (lifecycle_audit.hpp); it refuses
+// the others rather than ignore them.
+constexpr bool lifecycle_option(int code) noexcept {
+  return code == 'h' || code == 'V' || code == 'o' || code == opt_format || code == opt_since ||
+         code == opt_until || code == opt_utc || code == opt_strict || code == opt_no_progress;
+}
+
 // '-': files come back in order as code 1 (no reordering of argv, and the
 // same whatever POSIXLY_CORRECT says); ':': a missing value is ':', not '?'.
 inline constexpr char short_options[] = "-:fj:n:o:hV";
@@ -274,6 +281,8 @@ inline int parse_options(int argc, char** argv, options& opt) {
     const bool long_form = long_index >= 0 || word.substr(0, 2) == "--";
     const std::string name = detail::option_name(c == ':' ? optopt : c, long_form);
     if (c == ':') return usage_error("option " + name + " needs a value");
+    if (opt.lifecycle && !detail::lifecycle_option(c))
+      return usage_error("option " + name + " does not apply to lifecycle", word == name ? "" : word);
     std::string_view v = optarg != nullptr ? optarg : "";
     if (optarg != nullptr && !long_form && optarg != argv[optind - 1] && v[0] == '=')
       v.remove_prefix(1);  // -o=ndjson
