@@ -213,6 +213,25 @@ TEST_CASE("the lifecycle subcommand reads its options after the word", "[options
   CHECK(q.opt.files == std::vector<std::string>{"lifecycle"});
 }
 
+TEST_CASE("the lifecycle subcommand refuses the options it cannot honour, by name", "[options]") {
+  const parsed p = parse({"lifecycle", "-o", "ndjson", "--since", "1h", "--until=2026-02-20",
+                          "--utc", "--strict", "--no-progress", "--format", "lifecycle-json"});
+  REQUIRE(p.status == -1);
+  CHECK(p.opt.output == sandlog_cli::output_mode::ndjson);
+  CHECK(p.opt.since);
+  CHECK(p.opt.until);
+  refused({"lifecycle", "--tail", "5"}, "option --tail does not apply to lifecycle");
+  refused({"lifecycle", "-n5"}, "option -n does not apply to lifecycle: '-n5'");
+  refused({"lifecycle", "--tail=-1"}, "option --tail does not apply");
+  refused({"lifecycle", "-f"}, "option -f does not apply");
+  refused({"lifecycle", "--stream", "stdout"}, "option --stream does not apply");
+  refused({"lifecycle", "--jobs=2"}, "option --jobs does not apply");
+  refused({"lifecycle", "--stats"}, "option --stats does not apply");
+  refused({"lifecycle", "--prefix"}, "option --prefix does not apply");
+  // The same options are the records' own without the word.
+  CHECK(parse({"--tail", "5", "-f"}).status == -1);
+}
+
 TEST_CASE("every flag and valued option sets its field", "[options]") {
   const parsed p = parse({"--format", "docker-json", "--stream", "stderr", "--no-timestamps",
                           "--utc", "--no-join", "--stats", "--strict", "--no-progress",
