@@ -3,6 +3,7 @@
 #include <string>
 
 #include "follow_files.hpp"
+#include "follow_sets.hpp"
 #include "input.hpp"
 #include "lifecycle_audit.hpp"
 #include "options.hpp"
@@ -36,9 +37,19 @@ inline int run_records(const options& opt) {
   const double start = monotonic_seconds();
   int status = -1;
   // --follow on named files follows them by name (pipes and standard input
-  // are read until they close); everything else is read as log sets.
+  // are read until they close), on a directory or a glob follows its sets;
+  // everything else is read as log sets.
   bool names = opt.follow && !opt.lifecycle_json;
-  for (const std::string& f : opt.files) names = names && f != "-";
+  bool sets = false;
+  for (const std::string& f : opt.files) {
+    names = names && f != "-";
+    sets = sets || names_a_set(f);
+  }
+  if (names && sets) {
+    status = follow_sets(opt, ro, total);
+    if (opt.stats) report_stats(total, monotonic_seconds() - start);
+    return status;
+  }
   int expand_status = exit_ok;
   std::vector<cli_source> sources;
   if (!names) sources = expand_sources(opt, expand_status);

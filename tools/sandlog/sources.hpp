@@ -7,6 +7,7 @@
 #define SANDLOG_CLI_SOURCES_HPP
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -37,10 +38,39 @@ struct cli_source {
   std::vector<std::string> paths;  // "-" alone for standard input
 };
 
+// Whether a source is one of the files Docker keeps beside a container's
+// log (config.v2.json, hostconfig.json, hostname, hosts, resolv.conf…): a
+// file of another set in a directory named as an argument that is a Docker
+// container's (it holds config.v2.json, or the log `<dir name>-json.log`;
+// a container created but not started has no log yet).
+inline bool docker_state_file(const sandlog::log_source& s,
+                              const std::vector<sandlog::log_source>& all,
+                              const std::vector<std::string>& args) {
+  if (s.scheme != sandlog::set_scheme::logrotate || s.paths.empty()) return false;
+  const std::string_view dir = sandlog::detail::dir_part(s.paths.back());
+  const std::string_view id = sandlog::detail::last_component(dir);
+  bool listed = false;
+  for (const std::string& a : args) {
+    std::string_view arg(a);
+    while (arg.size() > 1 && arg.back() == '/') arg.remove_suffix(1);
+    listed = listed || arg == dir;
+  }
+  if (!listed || id.empty()) return false;
+  struct stat st {};
+  if (::stat(sandlog::detail::join_path(dir, "config.v2.json").c_str(), &st) == 0) return true;
+  for (const sandlog::log_source& o : all)
+    if (o.scheme == sandlog::set_scheme::docker_json && !o.paths.empty() &&
+        sandlog::detail::dir_part(o.paths.back()) == dir && o.name == std::string(id) + "-json.log")
+      return true;
+  return false;
+}
+
 // Turns the FILE arguments into sources (runs of file arguments between
 // `-`s are expanded together, so files of one directory named apart still
-// form one set). Problems are reported here; `status` is raised for them.
-inline std::vector<cli_source> expand_sources(const options& opt, int& status) {
+// form one set). Problems are reported here unless `report` is false;
+// `status` is raised for them. Docker's own files beside a container's log
+// are left out when the container's directory is named.
+inline std::vector<cli_source> expand_sources(const options& opt, int& status, bool report = true) {
   std::vector<cli_source> out;
   sandlog::expand_options eo;
   eo.restarts = opt.previous ? sandlog::restart_choice::previous : sandlog::restart_choice::current;
@@ -49,6 +79,7 @@ inline std::vector<cli_source> expand_sources(const options& opt, int& status) {
     if (run.empty()) return;
     sandlog::expansion e = sandlog::expand_log_sets(run, eo);
     for (const sandlog::expand_problem& p : e.problems) {
+      if (!report) continue;
       const std::string_view what = sandlog::to_string(p.ec);
       if (p.sys_errno != 0)
         std::fprintf(stderr, "sandlog: %s: %s\n", escaped_text(p.path).c_str(), std::strerror(p.sys_errno));
@@ -59,7 +90,8 @@ inline std::vector<cli_source> expand_sources(const options& opt, int& status) {
       const int s = p.ec == sandlog::error::missing_member ? exit_malformed : exit_io;
       if (status == exit_ok || (status == exit_malformed && s == exit_io)) status = s;
     }
-    for (sandlog::log_source& s : e.sources) out.push_back({std::move(s.name), std::move(s.paths)});
+    for (sandlog::log_source& s : e.sources)
+      if (!docker_state_file(s, e.sources, run)) out.push_back({s.name, s.paths});
     run.clear();
   };
   for (const std::string& f : opt.files) {
