@@ -4,7 +4,8 @@
 # invalid UTF-8, a multibyte character cut at 16 KiB, lines of 100 KiB and
 # 2 MiB, a 20,000-line burst, rotation with compression, a TTY) with the
 # json-file and the local driver, and checks that what `docker logs` prints
-# is what sandlog decodes from
+# is what sandlog decodes from (and that sandlog -f on a container's
+# directory follows it across rotations, beside docker logs -f)
 #   - the json-file files:   sandlog --output raw --format docker-json [--stream]
 #   - the local files:       decode local / local-joined (docker_local.hpp)
 #   - the Engine API body:   decode api [--timestamps] (docker_api.hpp)
@@ -307,6 +308,73 @@ grep -q "stream ends inside a frame at byte $second\$" "$work/bad.log" || { fail
 grep -q "stream ends inside a record at byte $second_record\$" "$work/bad.log" || { failures=$((failures + 1)); cat "$work/bad.log" >&2; }
 echo "bad input, as reported:"
 sed 's/^/  /' "$work/bad.log"
+
+# Following a container's log directory across real rotations: sandlog -f is
+# started on the directory before the container starts; the container
+# writes 600 numbered lines (paced, so that the daemon, which deletes the
+# oldest file at max-file=3, does not rotate a file away twice before any
+# reader could open it); the json-file driver rotates at 10k. sandlog must
+# print the 600 lines once each, in order. docker logs -f, started the same
+# way, is the peer: its figures are printed, not asserted.
+follow_prog='i=1; while [ $i -le 600 ]; do echo "follow line $i"; [ $((i % 40)) -eq 0 ] && sleep 0.1; i=$((i+1)); done'
+dk create --network none --name json-follow --log-driver json-file --log-opt max-size=10k \
+  --log-opt max-file=3 sandlog-busybox:test /bin/sh -c "$follow_prog" >/dev/null
+id=$(dk inspect -f '{{.Id}}' json-follow)
+fdir=$dir/data/containers/$id
+[ -d "$fdir" ] || die "no container directory $fdir after docker create"
+"$sandlog" -f --output raw "$fdir" >"$work/follow.sandlog" 2>"$work/follow.err" &
+follow_pid=$!
+sleep 0.5
+dk start json-follow >/dev/null
+# docker logs -f on a container not running yet ends at once, with nothing
+for _ in $(seq 1 50); do
+  [ "$(dk inspect -f '{{.State.Running}}' json-follow)" = true ] && break
+  sleep 0.02
+done
+dk logs -f json-follow >"$work/follow.docker" 2>&1 &
+peer_pid=$!
+code=$(dk wait json-follow)
+[ "$code" = 0 ] || die "container json-follow exited with $code"
+seq 1 600 | sed 's/^/follow line /' >"$work/follow.want"
+for _ in $(seq 1 100); do
+  [ "$(wc -l <"$work/follow.sandlog")" -ge 600 ] && break
+  sleep 0.2
+done
+sleep 0.3  # anything repeated after the last line would come now
+kill -TERM "$follow_pid"; wait "$follow_pid" || die "sandlog -f exited with $? (stderr: $(head -5 "$work/follow.err"))"
+kill -TERM "$peer_pid" 2>/dev/null || true  # docker logs -f ends with the container
+wait "$peer_pid" 2>/dev/null || true
+rotated=$(ls "$fdir" | grep -c -- '-json.log\.' || true)
+dk logs json-follow >"$work/follow.after" 2>&1
+# follow_figures <output>: lines, lost, duplicated, in order
+follow_figures() {
+  awk -v want=600 '
+    /^follow line [0-9]+$/ { n = $3 + 0; seen[n]++; if (n < last) disorder++; last = n; lines++ ; next }
+    { other++ }
+    END { lost = 0; dup = 0
+          for (i = 1; i <= want; i++) { if (!(i in seen)) lost++; else if (seen[i] > 1) dup += seen[i] - 1 }
+          printf "lines %d, lost %d, duplicated %d, out of order %d, other %d\n", lines, lost, dup, disorder + 0, other + 0 }' "$1"
+}
+echo "follow across rotation (max-size=10k, max-file=3; $rotated rotated files left):"
+echo "  sandlog -f DIR:     $(follow_figures "$work/follow.sandlog")"
+echo "  docker logs -f:     $(follow_figures "$work/follow.docker")"
+echo "  docker logs after:  $(wc -l <"$work/follow.after") lines left in the set (the older files were deleted)"
+if cmp -s "$work/follow.want" "$work/follow.sandlog"; then
+  compared=$((compared + 1))
+else
+  failures=$((failures + 1))
+  echo "MISMATCH sandlog -f across Docker rotations" >&2
+  diff "$work/follow.want" "$work/follow.sandlog" | head -10 >&2 || true
+  head -5 "$work/follow.err" >&2
+fi
+# What docker logs still has is the end of what sandlog printed.
+if [ "$(tail -n "$(wc -l <"$work/follow.after")" "$work/follow.sandlog" | cmp - "$work/follow.after" && echo same)" = same ]; then
+  compared=$((compared + 1))
+else
+  failures=$((failures + 1))
+  echo "MISMATCH docker logs (after) is not the end of sandlog -f's output" >&2
+fi
+[ "$rotated" -ge 1 ] || { failures=$((failures + 1)); echo "json-follow never rotated: the case tests nothing" >&2; }
 
 echo "containers: ${#containers[@]}  comparisons: $compared  records: $records  bytes compared: $bytes"
 echo "documented difference applied: final newline added to docker logs output $final_newline times"

@@ -327,9 +327,9 @@ class followed_set {
  private:
   static constexpr std::uint64_t max_step = std::uint64_t{16} << 20;  // then the other sources
 
-  // A file seen: held open, so that its inode cannot be given to a new
+    // A file seen: held open, so that its inode cannot be given to a new
   // file (Docker deletes its oldest rotation and creates the new live file
-  // at once; the file system may reuse the number) until its name is gone.
+  // at once; the file system may reuse the number) until it is deleted.
   struct identity {
     int fd;
     dev_t dev;
@@ -363,7 +363,9 @@ class followed_set {
   }
 
   // Looks at the set's names: files not seen before are queued, oldest
-  // first; the identities kept are those still named (and those held).
+  // first. A listing that finds one is taken again and the two merged:
+  // readdir may miss an entry renamed while it runs, and a rotation renames
+  // every member.
   void look() {
     std::vector<named_member> now;
     if (!list_members(dir_, kubelet_, base_, now)) {
@@ -374,6 +376,19 @@ class followed_set {
       return;
     }
     list_failed_ = false;
+    bool unseen = false;
+    for (const named_member& m : now) unseen = unseen || !known(m.dev, m.ino);
+    if (!unseen) return forget_deleted();
+    std::vector<named_member> again;
+    if (list_members(dir_, kubelet_, base_, again)) {
+      for (named_member& m : now) {
+        bool found = false;
+        for (const named_member& a : again) found = found || (a.dev == m.dev && a.ino == m.ino);
+        if (!found) again.push_back(std::move(m));
+      }
+      now.swap(again);
+    }
+    bool added = false;
     for (const named_member& m : now) {
       if (known(m.dev, m.ino)) continue;
       held_file h;
@@ -387,20 +402,39 @@ class followed_set {
         h.close();
         continue;
       }
-      if (h.live)
-        for (held_file& q : queue_) q.live = false;  // rotated since
       if (queue_.empty()) rotated_at_ = monotonic_seconds();
       queue_.push_back(std::move(h));
       h.fd = -1;
+      added = true;
     }
-    // Forget the files no longer named (their inodes may come back).
+    if (added) {
+      // Oldest first, as the names say now (a file missed by an earlier
+      // listing goes before the newer ones queued since); only the live
+      // file is live.
+      auto place = [&](const held_file& q) {
+        for (std::size_t i = 0; i < now.size(); ++i)
+          if (now[i].dev == q.dev && now[i].ino == q.ino) return i + 1;
+        return std::size_t{0};
+      };
+      std::stable_sort(queue_.begin(), queue_.end(),
+                       [&](const held_file& a, const held_file& b) { return place(a) < place(b); });
+      for (held_file& q : queue_) {
+        const std::size_t at = place(q);
+        q.live = at != 0 && now[at - 1].live;
+      }
+    }
+    forget_deleted();
+  }
+
+  void forget_deleted() {
+    // Forget the files deleted (no name left: their inodes may come back).
+    // Not those missing from this listing: readdir may miss an entry that
+    // is renamed while it runs, and Docker renames every member at a rotation.
     std::vector<identity> keep;
     for (const identity& s : seen_) {
-      bool named = cur_.same(s.dev, s.ino);
-      for (const named_member& m : now) named = named || (m.dev == s.dev && m.ino == s.ino);
-      for (const held_file& q : queue_) named = named || q.same(s.dev, s.ino);
-      if (named) keep.push_back(s);
-      else ::close(s.fd);
+      struct stat st {};
+      if (fstat(s.fd, &st) == 0 && st.st_nlink == 0) ::close(s.fd);
+      else keep.push_back(s);
     }
     seen_.swap(keep);
   }
