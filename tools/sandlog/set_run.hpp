@@ -218,7 +218,7 @@ inline std::optional<set_position> find_tail_start(const options& opt, const ren
       bool found = false;
       while (end != 0 && !found) {
         const std::uint64_t len = std::min<std::uint64_t>(end, 64 << 10);
-        const ssize_t n = pread_full(fd, buf.get(), static_cast<std::size_t>(len), static_cast<off_t>(end - len));
+        const ssize_t n = pread_full(fd, buf.get(), static_cast<std::size_t>(len), end - len);
         if (n != static_cast<ssize_t>(len)) break;
         for (std::uint64_t i = len; i-- > 0;)
           if (buf[i] == '\n') {
