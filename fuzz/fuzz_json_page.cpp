@@ -66,15 +66,26 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   SANDLOG_FUZZ_ASSERT(a.entries.size() <= opts.max_entries);
 
   sandlog::log_record ra, rb;
-  const sandlog::json_result da = d.decode_docker_json(exact.view(), ra);
-  const std::string ma(ra.message);
+  std::string_view aa, ab;
+  const sandlog::json_result da = d.decode_docker_json(exact.view(), ra, aa);
+  const std::string ma(ra.message), attrs(aa);
   const sandlog::json_result db =
-      d.decode_docker_json(std::string_view(garbage.data(), payload.size()), rb);
+      d.decode_docker_json(std::string_view(garbage.data(), payload.size()), rb, ab);
   SANDLOG_FUZZ_ASSERT(da.ec == db.ec && da.field == db.field);
   if (da) {
     SANDLOG_FUZZ_ASSERT(ma == rb.message && ra.partial == rb.partial && ra.stream == rb.stream);
     SANDLOG_FUZZ_ASSERT(ra.time == rb.time);
+    SANDLOG_FUZZ_ASSERT(attrs == ab);
     check_round_trip(ra.time);
+    // The attrs text is the object itself: set in a line of its own, it
+    // decodes to the same text.
+    if (!attrs.empty()) {
+      SANDLOG_FUZZ_ASSERT(attrs.front() == '{' && attrs.back() == '}');
+      const std::string again = "{\"attrs\":" + attrs + ",\"time\":\"2026-02-20T14:30:00Z\"}";
+      std::string_view ac;
+      SANDLOG_FUZZ_ASSERT(d.decode_docker_json(again, rb, ac));
+      SANDLOG_FUZZ_ASSERT(ac == attrs);
+    }
   }
   return 0;
 }

@@ -406,6 +406,49 @@ TEST_CASE("Docker json-file member names match case-insensitively, as moby reads
   CHECK(r.message.empty());
 }
 
+TEST_CASE("Docker json-file attrs are handed out as written, when there are any") {
+  event_decoder d;
+  sandlog::log_record r;
+  std::string_view attrs = "stale";
+  REQUIRE(d.decode_docker_json(
+      R"({"log":"hi\n","stream":"stdout","attrs":{ "tag" : "web\u00e9", "env":"a=b" },"time":"2026-02-20T14:30:00Z"})",
+      r, attrs));
+  CHECK(attrs == R"({ "tag" : "web\u00e9", "env":"a=b" })");
+  CHECK(r.message == "hi");
+  // Go reads "Attrs" into the same map; an empty map or null is no attrs.
+  REQUIRE(d.decode_docker_json(R"({"Attrs":{"k":"v"},"log":"x","time":"2026-02-20T14:30:00Z"})", r, attrs));
+  CHECK(attrs == R"({"k":"v"})");
+  REQUIRE(d.decode_docker_json(R"({"log":"x","attrs":{},"time":"2026-02-20T14:30:00Z"})", r, attrs));
+  CHECK(attrs.empty());
+  REQUIRE(d.decode_docker_json(R"({"log":"x","attrs":null,"time":"2026-02-20T14:30:00Z"})", r, attrs));
+  CHECK(attrs.empty());
+  REQUIRE(d.decode_docker_json(R"({"log":"x","time":"2026-02-20T14:30:00Z"})", r, attrs));
+  CHECK(attrs.empty());
+  // After a member holding every kind of value, and with a lone surrogate
+  // rewritten in the copy.
+  REQUIRE(d.decode_docker_json(
+      R"({"x":[1,{"a":"}"}],"y":"\"","log":"\ud800","attrs":{"k":"\udfff"},"time":"2026-02-20T14:30:00Z"})", r,
+      attrs));
+  CHECK(attrs.substr(0, 6) == R"({"k":")");
+  CHECK(attrs.back() == '}');
+  // moby's map[string]string refuses anything else, and so the line.
+  struct bad_case {
+    const char* json;
+    error ec;
+  };
+  for (const bad_case& c : {
+           bad_case{R"({"log":"x","attrs":{"n":1},"time":"2026-02-20T14:30:00Z"})", error::json_wrong_type},
+           bad_case{R"({"log":"x","attrs":["a"],"time":"2026-02-20T14:30:00Z"})", error::json_wrong_type},
+           bad_case{R"({"log":"x","attrs":"a","time":"2026-02-20T14:30:00Z"})", error::json_wrong_type},
+           bad_case{R"({"attrs":{},"log":"x","ATTRS":{},"time":"2026-02-20T14:30:00Z"})", error::json_duplicate_key},
+       }) {
+    INFO(c.json);
+    const sandlog::json_result res = d.decode_docker_json(c.json, r, attrs);
+    CHECK(res.ec == c.ec);
+    CHECK(res.field == "attrs");
+  }
+}
+
 TEST_CASE("Docker json-file lone surrogate escapes read as U+FFFD") {
   event_decoder d;
   sandlog::log_record r;

@@ -28,6 +28,7 @@ std::string show(const sandlog::read_record& r) {
   s += r.has_time ? "|t" + std::to_string(r.time.seconds) + "." + std::to_string(r.time.nanos) : "|-";
   s += r.partial ? "|P" : "|F";
   s += "|" + std::to_string(r.flags) + "|";
+  if (!r.attrs.empty()) s += std::string(r.attrs) + "|";
   s += std::string(r.message);
   return s;
 }
@@ -387,6 +388,44 @@ TEST_CASE("errors name the line, the column and start of the line") {
   CHECK(errs[0].format == log_format::cri);
   CHECK(errs[1].line == 2);
   CHECK(excerpts[1] == std::string(sandlog::excerpt_bytes, 'y'));
+}
+
+TEST_CASE("Docker attrs come with their record: whole, joined, in the tail and pulled") {
+  const std::string in =
+      R"({"log":"one\n","stream":"stdout","attrs":{"tag":"a"},"time":"2026-02-20T14:30:00Z"})" "\n"
+      R"({"log":"two ","stream":"stderr","attrs":{"tag":"first"},"time":"2026-02-20T14:30:01Z"})" "\n"
+      R"({"log":"three\n","stream":"stdout","time":"2026-02-20T14:30:02Z"})" "\n"
+      R"({"log":"halves\n","stream":"stderr","attrs":{"tag":"last"},"time":"2026-02-20T14:30:03Z"})" "\n";
+  const std::vector<std::string> want = {
+      R"(1|out||t1771597800.0|F|0|{"tag":"a"}|one)",
+      "3|out||t1771597802.0|F|0|three",
+      R"(2|err||t1771597801.0|F|0|{"tag":"first"}|two halves)",
+      "stats format 4 records 3 malformed 0 lines 4",
+  };
+  CHECK(read_every_way({in}) == want);
+  sandlog::reader_options o;
+  o.tail = 2;
+  CHECK(read_every_way({in}, o) ==
+        std::vector<std::string>{want[1], want[2], "stats format 4 records 2 malformed 0 lines 4"});
+
+  sandlog::json_record_reader rd;
+  std::vector<std::string> got;
+  sandlog::read_record r;
+  sandlog::read_error e;
+  rd.push(in);
+  rd.push_end();
+  while (rd.next(r, e) == sandlog::pulled::record) got.push_back(show(r));
+  CHECK(got == std::vector<std::string>(want.begin(), want.end() - 1));
+
+  // A record handed from one reader to another (a merge) keeps them.
+  sandlog::record_reader fin;
+  std::vector<std::string> merged;
+  collect sink{&merged};
+  sandlog::json_record_reader first;
+  first.feed(in, [&](const sandlog::read_record& rec) { fin.add(rec, sink); });
+  first.finish([&](const sandlog::read_record& rec) { fin.add(rec, sink); });
+  REQUIRE(merged.size() == 3);
+  CHECK(merged[2] == R"(3|err||t1771597801.0|F|0|{"tag":"first"}|two halves)");
 }
 
 TEST_CASE("the pull style gives what the push style gives") {

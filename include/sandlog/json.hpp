@@ -157,13 +157,21 @@ class event_decoder {
   // Decodes one Docker json-file line ({"log":…,"stream":…,"time":…}) into
   // out: message is "log" without its trailing '\n', partial is true when
   // there was none. message views the parser and lives until the next decode
-  // call. A trailing '\n' after the JSON is fine. Unknown members (attrs) are
-  // ignored. Read as moby reads it, with Go's encoding/json: member names
+  // call. A trailing '\n' after the JSON is fine. Unknown members are
+  // ignored; `attrs` (the labels, env and tag Docker logs with each line)
+  // must be an object of strings or null, as moby's map[string]string, and
+  // the three-argument form hands out its text as written (empty when there
+  // are none), viewing the parser like message. Read as moby reads it, with Go's encoding/json: member names
   // match case-insensitively ("LOG", "Stream"), a lone UTF-16 surrogate
   // escape is U+FFFD, and "log" and "stream" may be absent (moby omits them
   // when empty): an absent or empty stream is stream_kind::unknown. "time" is
   // required. Allocates only to grow its buffers.
   json_result decode_docker_json(std::string_view line, log_record& out) noexcept {
+    std::string_view attrs;
+    return decode_docker_json(line, out, attrs);
+  }
+  json_result decode_docker_json(std::string_view line, log_record& out,
+                                 std::string_view& attrs) noexcept {
     last_ = {};
     if (error e = load(line); e != error::ok) return fail(e, {});
     simdjson::dom::element root;
@@ -177,7 +185,9 @@ class event_decoder {
     simdjson::dom::object obj;
     if (root.get_object().get(obj)) return fail(error::json_wrong_type, {});
     std::string_view log, stream, time;
-    bool have_log = false, have_stream = false, have_time = false;
+    bool have_log = false, have_stream = false, have_time = false, have_attrs = false;
+    constexpr std::size_t no_attrs = ~std::size_t{0};
+    std::size_t attrs_member = no_attrs, member = 0;
     for (simdjson::dom::key_value_pair kv : obj) {
       // Two spellings of one name are a duplicate: Go keeps the last, other
       // readers keep both apart.
@@ -189,7 +199,14 @@ class event_decoder {
       } else if (detail::go_json_name_is(kv.key, "time")) {
         if (error err = take_string(kv.value, have_time, time); err != error::ok)
           return fail(err, "time");
+      } else if (detail::go_json_name_is(kv.key, "attrs")) {
+        if (have_attrs) return fail(error::json_duplicate_key, "attrs");
+        have_attrs = true;
+        if (!string_map(kv.value)) return fail(error::json_wrong_type, "attrs");
+        if (kv.value.is_object() && kv.value.get_object().value_unsafe().size() != 0)
+          attrs_member = member;
       }
+      ++member;
     }
     if (!have_time) return fail(error::json_missing_field, "time");
     log_record rec;
@@ -208,6 +225,8 @@ class event_decoder {
     if (!rec.partial) log.remove_suffix(1);
     rec.message = log;
     out = rec;
+    attrs = attrs_member == no_attrs ? std::string_view{}
+                                     : member_text(first, first + line.size(), attrs_member);
     last_.entries = 1;
     return last_;
   }
@@ -364,6 +383,31 @@ class event_decoder {
     for (simdjson::dom::key_value_pair kv : obj)
       if (kv.key == key) return true;
     return false;
+  }
+
+  // An object whose members are all strings, or null: what Go reads into a
+  // map[string]string.
+  static bool string_map(simdjson::dom::element v) noexcept {
+    if (v.is_null()) return true;
+    simdjson::dom::object obj;
+    if (v.get_object().get(obj)) return false;
+    for (simdjson::dom::key_value_pair kv : obj)
+      if (!kv.value.is_string()) return false;
+    return true;
+  }
+
+  // The text, as written, of the value of the index-th member of the object
+  // at the start of a validated document [first, end).
+  static std::string_view member_text(const char* first, const char* end, std::size_t index) noexcept {
+    const char* p = detail::skip_json_space(first) + 1;  // past '{'
+    for (std::size_t i = 0;; ++i) {
+      p = detail::skip_json_space(p);
+      p = detail::skip_json_space(detail::skip_json_string(p, end)) + 1;  // key, ':'
+      const char* const value = detail::skip_json_space(p);
+      p = detail::skip_json_value(value, end);
+      if (i == index) return {value, static_cast<std::size_t>(p - value)};
+      p = detail::skip_json_space(p) + 1;  // ',' or '}'
+    }
   }
 
   static error take_string(simdjson::dom::element v, bool& seen, std::string_view& out) noexcept {

@@ -23,9 +23,9 @@ class docker_json_lines {
   docker_json_lines(docker_json_lines&&) noexcept = default;
   docker_json_lines& operator=(docker_json_lines&&) noexcept = default;
 
-  error decode(std::string_view line, log_record& out, std::string_view& field) {
+  error decode(std::string_view line, read_record& out, std::string_view& field) {
     if (!decoder_) decoder_ = std::make_unique<event_decoder>(options_);
-    const json_result res = decoder_->decode_docker_json(line, out);
+    const json_result res = decoder_->decode_docker_json(line, out, out.attrs);
     field = res.field;
     return res.ec;
   }

@@ -95,7 +95,9 @@ struct reader_stats {
 };
 
 // The JSON line decoder a reader without one uses: every docker_json line is
-// error::unsupported_format.
+// error::unsupported_format. A decoder's decode(line, out, field) fills out,
+// a read_record (or takes a log_record& and leaves attrs empty), and names
+// the member at fault in field.
 struct no_json_lines {
   error decode(std::string_view, log_record&, std::string_view& field) noexcept {
     field = {};
@@ -211,10 +213,16 @@ class basic_record_reader {
   // Its line number is the next one; `time_text` may be empty.
   template <class Sink>
   error add(const log_record& rec, std::string_view time_text, Sink&& sink) {
-    if (stop_ != error::ok) return stop_;
     read_record r;
     static_cast<log_record&>(r) = rec;
     r.time_text = time_text;
+    return add(r, sink);
+  }
+  // The same for a record another reader delivered (a merge of sources):
+  // its time text, attrs and flags are kept, its line number is this reader's.
+  template <class Sink>
+  error add(read_record r, Sink&& sink) {
+    if (stop_ != error::ok) return stop_;
     r.line = ++line_no_;
     if (r.message.size() > options_.max_line && !any_open_) {
       current_ = &r;  // too long to pass straight on: the joiner cuts it
@@ -461,6 +469,7 @@ class basic_record_reader {
     r.flags = flags & line::unterminated;
     if (SANDLOG_UNLIKELY(in_piece_)) {
       piece_ = r;
+      piece_.attrs = {};  // views the decoder, which the next piece reuses
       piece_time_.assign(r.time_text);
       r.partial = true;
     }
@@ -540,9 +549,10 @@ class basic_record_reader {
       return;
     }
     if (!was_open) {
-      // The message outlives this line: keep its first time and line.
+      // The message outlives this line: keep its first time, line and attrs.
       first_time_[s].assign(r.time_text);
       first_line_[s] = r.line;
+      first_attrs_[s].assign(r.attrs.data(), r.attrs.size());
     }
     open_[s] = r.partial;
     any_open_ = open_[0] || open_[1] || open_[2];
@@ -558,11 +568,13 @@ class basic_record_reader {
     static_cast<log_record&>(r) = j.record;
     if (current_ != nullptr) {
       r.time_text = current_->time_text;
+      r.attrs = current_->attrs;
       r.line = current_->line;
       r.flags = current_->flags;
     } else {
       const std::size_t s = static_cast<std::size_t>(j.record.stream) % 3;
       r.time_text = first_time_[s].view();
+      r.attrs = first_attrs_[s];
       r.line = first_line_[s];
       r.flags = j.flags;
     }
@@ -634,6 +646,7 @@ class basic_record_reader {
   std::array<bool, 3> open_{};
   bool any_open_ = false;
   std::array<detail::time_text_copy, 3> first_time_{};
+  std::array<std::string, 3> first_attrs_{};  // reused: no allocation once warm
   std::array<std::uint64_t, 3> first_line_{};
   const read_record* current_ = nullptr;
   // Detection: the lines held until the format is decided.

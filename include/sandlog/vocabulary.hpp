@@ -154,6 +154,10 @@ struct read_record : log_record {
   // The timestamp as written in the line, for printing it unchanged; empty
   // for docker_json, for untimed records and when keep_time_text is off.
   std::string_view time_text{};
+  // docker_json only: the line's `attrs` object as written
+  // (`{"tag":"web","env":"prod"}`: the labels, env and tag Docker was told to
+  // log), empty when it has none. A joined message has its first fragment's.
+  std::string_view attrs{};
   // The 1-based number, within the current input, of the line the record
   // starts on (its first fragment's line for a joined message).
   std::uint64_t line = 0;

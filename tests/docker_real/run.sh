@@ -120,7 +120,12 @@ run_container local-rotate "${program[rotate]}" --log-driver local \
 run_container json-tty 'printf "tty line\n"; printf "second\r\n"; printf "\033[1mbold\033[0m\n"' \
   --log-driver json-file -t
 run_container local-tty 'printf "tty line\n"; printf "second\r\n"' --log-driver local -t
-containers+=(json-rotate local-rotate json-tty local-tty)
+# attrs: labels, env and tag the daemon is told to log with each line
+# (docker logs --details prints them, sorted and URL-query-escaped).
+run_container json-details 'echo one; echo "two & more" >&2; echo three' --log-driver json-file \
+  --label team="core infra" --label app=web/1 --log-opt labels=team,app \
+  --env FOO='b=r,x' --log-opt env=FOO --log-opt tag='{{.Name}}'
+containers+=(json-rotate local-rotate json-tty local-tty json-details)
 for c in "${containers[@]}"; do
   code=$(dk wait "$c")
   [ "$code" = 0 ] || die "container $c exited with $code"
@@ -308,6 +313,18 @@ grep -q "stream ends inside a frame at byte $second\$" "$work/bad.log" || { fail
 grep -q "stream ends inside a record at byte $second_record\$" "$work/bad.log" || { failures=$((failures + 1)); cat "$work/bad.log" >&2; }
 echo "bad input, as reported:"
 sed 's/^/  /' "$work/bad.log"
+
+# --details beside docker logs --details, stream by stream.
+id=$(dk inspect -f '{{.Id}}' json-details)
+dfile=$dir/data/containers/$id/$id-json.log
+grep -q '"attrs":{' "$dfile" || die "json-details: the daemon wrote no attrs"
+dk logs --details json-details >"$work/details.out" 2>/dev/null
+dk logs --details json-details 2>"$work/details.err" >/dev/null
+"$sandlog" --details --output raw --stream stdout "$dfile" >"$work/details.sandlog.out"
+"$sandlog" --details --output raw --stream stderr "$dfile" >"$work/details.sandlog.err"
+check "json-details --details (out)" "$work/details.out" "$work/details.sandlog.out"
+check "json-details --details (err)" "$work/details.err" "$work/details.sandlog.err"
+echo "docker logs --details: $(head -1 "$work/details.out")"
 
 # Following a container's log directory across real rotations: sandlog -f is
 # started on the directory before the container starts; the container

@@ -331,6 +331,22 @@ inline bool read_member(const options& opt, const std::string& path, bool first_
     read_gzip_member(in, buf, have, rd, sink, out, status);
     return true;
   }
+  // A pipe's first read may hold a piece of a line: `{` alone looks like a
+  // page whether it starts one or a Docker json-file line. Read on until the
+  // first line is whole (or the input ends, or the buffer is full).
+  if (first_member && !opt.format && !eof && looks_like_page({buf, have})) {
+    while (!eof && have < read_size && std::memchr(buf, '\n', have) == nullptr) {
+      const ssize_t r = read_some(in.fd, buf + have, read_size - have);
+      if (r < 0 && errno == EINTR) break;  // stopped by a signal
+      if (r < 0) {
+        io_error(in.name, errno);
+        status = exit_io;
+        return true;
+      }
+      have += static_cast<std::size_t>(r);
+      eof = r == 0;
+    }
+  }
   const bool page = first_member &&
                     (opt.lifecycle_json || (!opt.format && looks_like_page({buf, have})));
   if (page) {

@@ -33,6 +33,7 @@ inline int run_records(const options& opt) {
   ro.mode = opt.output;
   ro.timestamps = *opt.timestamps;
   ro.utc = opt.utc;
+  ro.details = opt.details;
   run_stats total;
   const double start = monotonic_seconds();
   int status = -1;

@@ -68,6 +68,7 @@ struct options {
   bool previous = false;                       // --previous: a kubelet container's restart before the current
   bool prefix = false;                         // --prefix: each record's source
   bool concat = false;                         // --concat: sources one after another, not merged by time
+  bool details = false;                        // --details: Docker's attrs before each message
 #if SANDLOG_CLI_FIELDS
   std::vector<sandlog::field_predicate> where;  // --where, all must hold
 #endif
@@ -128,6 +129,9 @@ inline constexpr char usage_text[] =
     "                        \"fields\" object (logfmt or JSON-object messages)\n"
     "  --prefix              each record's source: [pod/container] or [file] in text,\n"
     "                        a \"source\" member in ndjson\n"
+    "  --details             Docker json-file attrs (labels, env, tag) before each\n"
+    "                        message, as docker logs --details (ndjson: always, as\n"
+    "                        an \"attrs\" member)\n"
     "  --timestamps          print times (default for text and ndjson)\n"
     "  --no-timestamps       leave them out (default for raw)\n"
     "  --utc                 rewrite times in UTC (default: as written)\n"
@@ -179,7 +183,7 @@ namespace detail {
 enum long_only : int {
   opt_format = 256, opt_since, opt_until, opt_stream, opt_where, opt_fields, opt_timestamps,
   opt_no_timestamps, opt_utc, opt_no_join, opt_stats, opt_strict, opt_no_progress,
-  opt_previous, opt_prefix, opt_concat,
+  opt_previous, opt_prefix, opt_concat, opt_details,
 };
 
 // The options `sandlog lifecycle` honours (lifecycle_audit.hpp); it refuses
@@ -214,6 +218,7 @@ inline constexpr ::option long_options[] = {
     {"previous", no_argument, nullptr, opt_previous},
     {"prefix", no_argument, nullptr, opt_prefix},
     {"concat", no_argument, nullptr, opt_concat},
+    {"details", no_argument, nullptr, opt_details},
     {"help", no_argument, nullptr, 'h'},
     {"version", no_argument, nullptr, 'V'},
     {nullptr, 0, nullptr, 0},
@@ -383,6 +388,7 @@ inline int parse_options(int argc, char** argv, options& opt) {
       case detail::opt_no_progress: opt.progress = false; break;
       case detail::opt_previous: opt.previous = true; break;
       case detail::opt_prefix: opt.prefix = true; break;
+      case detail::opt_details: opt.details = true; break;
       case detail::opt_concat: opt.concat = true; break;
       default:
         return usage_error("unknown option", word);

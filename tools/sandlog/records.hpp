@@ -95,7 +95,7 @@ struct error_sink {
 
 // Whether records are written as their bare message.
 inline bool bare_output(const options& opt, const render_options& ro) noexcept {
-  return ro.mode == output_mode::raw && !ro.timestamps && !opt.fields;
+  return ro.mode == output_mode::raw && !ro.timestamps && !ro.details && !opt.fields;
 }
 
 // The reader's sink: each record rendered into `out`, each bad line to

@@ -9,6 +9,7 @@
 #include <sandlog/record.hpp>
 #include <sandlog/timestamp.hpp>
 
+#include "docker_details.hpp"
 #include "json_escape.hpp"
 #include "options.hpp"
 #include "out_buffer.hpp"
@@ -32,6 +33,7 @@ struct render_options {
   output_mode mode = output_mode::text;
   bool timestamps = true;
   bool utc = false;
+  bool details = false;  // --details: attrs before the message in text and raw
 };
 
 // Appends the time of r: its text as written (when the reader kept it and
@@ -49,8 +51,10 @@ inline void append_time(out_buffer& out, const sandlog::read_record& r, const re
 }
 
 // Appends r as one '\n'-terminated line in the chosen mode: text escapes
-// the message (text_escape.hpp), raw writes its bytes as they are. `fields`, when
-// not null, holds r's message's fields for ndjson's `fields` member.
+// the message (text_escape.hpp), raw writes its bytes as they are; with
+// --details both put the attrs before it as docker logs does. ndjson has an
+// `attrs` member when the record has any. `fields`, when not null, holds r's
+// message's fields for ndjson's `fields` member.
 inline void render(out_buffer& out, const sandlog::read_record& r, const render_options& ro,
                    const message_fields* fields = nullptr) {
   const bool time = ro.timestamps && r.has_time;
@@ -91,6 +95,11 @@ inline void render(out_buffer& out, const sandlog::read_record& r, const render_
       }
       out.append(r.partial ? ",\"partial\":true,\"message\":" : ",\"partial\":false,\"message\":");
       append_json_string(out, r.message);
+      if (!r.attrs.empty()) {
+        // Valid JSON as written: the decoder checked it is an object of strings.
+        out.append(",\"attrs\":");
+        out.append(r.attrs);
+      }
 #if SANDLOG_CLI_FIELDS
       if (fields != nullptr) fields->append_json(out);
 #else
@@ -99,6 +108,7 @@ inline void render(out_buffer& out, const sandlog::read_record& r, const render_
       out.append("}\n");
       return;
   }
+  if (ro.details) append_docker_details(out, r.attrs);
   if (ro.mode == output_mode::text) {
     // No byte of the message may start a line or talk to the terminal.
     append_text_escaped(out, r.message);

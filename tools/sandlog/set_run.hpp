@@ -27,26 +27,32 @@ namespace sandlog_cli {
 // A record held between a source's reader and the merge: its own copies of
 // the texts, buffers reused from record to record.
 struct held_record {
-  sandlog::log_record record{};
-  std::string text, time_text;
-  std::uint8_t flags = 0;
+  sandlog::read_record record{};
+  std::string text, time_text, attrs;
 
   const sandlog::timestamp* time() const noexcept { return record.has_time ? &record.time : nullptr; }
   void assign(const sandlog::read_record& r) {
     text.assign(r.message.data(), r.message.size());
     time_text.assign(r.time_text.data(), r.time_text.size());
+    attrs.assign(r.attrs.data(), r.attrs.size());
     record = r;
-    record.message = text;
-    flags = r.flags;
+    point();
   }
   // Takes o's texts by swapping buffers (a short string's bytes move with it,
-  // hence the view is set again).
+  // hence the views are set again).
   void take(held_record& o) noexcept {
     text.swap(o.text);
     time_text.swap(o.time_text);
+    attrs.swap(o.attrs);
     record = o.record;
+    point();
+  }
+
+ private:
+  void point() noexcept {
     record.message = text;
-    flags = o.flags;
+    record.time_text = time_text;
+    record.attrs = attrs;
   }
 };
 
@@ -317,7 +323,7 @@ inline int run_pulled(const options& opt, const render_options& ro,
   std::uint64_t added = 0;
   auto emit = [&](std::size_t s, const held_record& h) -> bool {
     ring[static_cast<std::size_t>(++added % ring.size())] = static_cast<std::uint32_t>(s);
-    fin.add(h.record, h.time_text, sink);
+    fin.add(h.record, sink);
     if (out.full() && !out.flush(1)) {
       io_error("standard output", errno);
       status = exit_io;

@@ -32,7 +32,7 @@ class record_tail {
   bool push(const read_record& r) {
     ++pushed_;
     if (max_records_ == 0) return true;
-    const std::size_t need = cost(r.message.size(), r.time_text.size());
+    const std::size_t need = cost(r.message.size() + r.attrs.size(), r.time_text.size());
     if (need > max_bytes_) return false;
     while (live() != 0 && (live() >= max_records_ || held_bytes_ + need > max_bytes_)) pop();
     compact();
@@ -41,12 +41,14 @@ class record_tail {
     s.line = r.line;
     s.at = bytes_.size();
     s.message_size = static_cast<std::uint32_t>(r.message.size());
+    s.attrs_size = static_cast<std::uint32_t>(r.attrs.size());
     s.time_size = static_cast<std::uint8_t>(r.time_text.size());
     s.stream = r.stream;
     s.has_time = r.has_time;
     s.partial = r.partial;
     s.flags = r.flags;
     bytes_.append(r.time_text.data(), s.time_size);
+    bytes_.append(r.attrs.data(), r.attrs.size());
     bytes_.append(r.message.data(), r.message.size());
     slots_.push_back(s);
     held_bytes_ += need;
@@ -76,8 +78,8 @@ class record_tail {
   struct slot {
     timestamp time;
     std::uint64_t line;
-    std::size_t at;  // time text, then message, in bytes_
-    std::uint32_t message_size;
+    std::size_t at;  // time text, attrs, then message, in bytes_
+    std::uint32_t message_size, attrs_size;
     std::uint8_t time_size;
     stream_kind stream;
     bool has_time, partial;
@@ -97,12 +99,13 @@ class record_tail {
     r.flags = s.flags;
     const char* p = bytes_.data() + s.at;
     r.time_text = {p, s.time_size};
-    r.message = {p + s.time_size, s.message_size};
+    r.attrs = {p + s.time_size, s.attrs_size};
+    r.message = {p + s.time_size + s.attrs_size, s.message_size};
     return r;
   }
   void pop() noexcept {
     const slot& s = slots_[first_++];
-    held_bytes_ -= cost(s.message_size, s.time_size);
+    held_bytes_ -= cost(std::size_t{s.message_size} + s.attrs_size, s.time_size);
   }
   void compact() {
     if (first_ == 0 || first_ < live()) return;
@@ -145,6 +148,7 @@ class pull_queue {
     it.rec = r;
     it.a.assign(r.message.data(), r.message.size());
     it.b.assign(r.time_text.data(), r.time_text.size());
+    it.c.assign(r.attrs.data(), r.attrs.size());
   }
   void add(const read_error& e) {
     item& it = grow();
@@ -164,6 +168,7 @@ class pull_queue {
       r = it.rec;
       r.message = it.a;
       r.time_text = it.b;
+      r.attrs = it.c;
     } else {
       e = it.err;
       e.excerpt = it.a;
@@ -179,7 +184,7 @@ class pull_queue {
     pulled kind = pulled::none;
     read_record rec;
     read_error err;
-    std::string a, b;
+    std::string a, b, c;  // message or excerpt; time text or field; attrs
   };
   item& grow() {
     if (size_ == items_.size()) items_.emplace_back();
