@@ -483,6 +483,10 @@ struct read_record : log_record {
   // The timestamp as written in the line, for printing it unchanged; empty
   // for docker_json, for untimed records and when keep_time_text is off.
   std::string_view time_text{};
+  // docker_json only: the line's `attrs` object as written
+  // (`{"tag":"web","env":"prod"}`: the labels, env and tag Docker was told to
+  // log), empty when it has none. A joined message has its first fragment's.
+  std::string_view attrs{};
   // The 1-based number, within the current input, of the line the record
   // starts on (its first fragment's line for a joined message).
   std::uint64_t line = 0;
@@ -5611,7 +5615,7 @@ class record_tail {
   bool push(const read_record& r) {
     ++pushed_;
     if (max_records_ == 0) return true;
-    const std::size_t need = cost(r.message.size(), r.time_text.size());
+    const std::size_t need = cost(r.message.size() + r.attrs.size(), r.time_text.size());
     if (need > max_bytes_) return false;
     while (live() != 0 && (live() >= max_records_ || held_bytes_ + need > max_bytes_)) pop();
     compact();
@@ -5620,12 +5624,14 @@ class record_tail {
     s.line = r.line;
     s.at = bytes_.size();
     s.message_size = static_cast<std::uint32_t>(r.message.size());
+    s.attrs_size = static_cast<std::uint32_t>(r.attrs.size());
     s.time_size = static_cast<std::uint8_t>(r.time_text.size());
     s.stream = r.stream;
     s.has_time = r.has_time;
     s.partial = r.partial;
     s.flags = r.flags;
     bytes_.append(r.time_text.data(), s.time_size);
+    bytes_.append(r.attrs.data(), r.attrs.size());
     bytes_.append(r.message.data(), r.message.size());
     slots_.push_back(s);
     held_bytes_ += need;
@@ -5655,8 +5661,8 @@ class record_tail {
   struct slot {
     timestamp time;
     std::uint64_t line;
-    std::size_t at;  // time text, then message, in bytes_
-    std::uint32_t message_size;
+    std::size_t at;  // time text, attrs, then message, in bytes_
+    std::uint32_t message_size, attrs_size;
     std::uint8_t time_size;
     stream_kind stream;
     bool has_time, partial;
@@ -5676,12 +5682,13 @@ class record_tail {
     r.flags = s.flags;
     const char* p = bytes_.data() + s.at;
     r.time_text = {p, s.time_size};
-    r.message = {p + s.time_size, s.message_size};
+    r.attrs = {p + s.time_size, s.attrs_size};
+    r.message = {p + s.time_size + s.attrs_size, s.message_size};
     return r;
   }
   void pop() noexcept {
     const slot& s = slots_[first_++];
-    held_bytes_ -= cost(s.message_size, s.time_size);
+    held_bytes_ -= cost(std::size_t{s.message_size} + s.attrs_size, s.time_size);
   }
   void compact() {
     if (first_ == 0 || first_ < live()) return;
@@ -5724,6 +5731,7 @@ class pull_queue {
     it.rec = r;
     it.a.assign(r.message.data(), r.message.size());
     it.b.assign(r.time_text.data(), r.time_text.size());
+    it.c.assign(r.attrs.data(), r.attrs.size());
   }
   void add(const read_error& e) {
     item& it = grow();
@@ -5743,6 +5751,7 @@ class pull_queue {
       r = it.rec;
       r.message = it.a;
       r.time_text = it.b;
+      r.attrs = it.c;
     } else {
       e = it.err;
       e.excerpt = it.a;
@@ -5758,7 +5767,7 @@ class pull_queue {
     pulled kind = pulled::none;
     read_record rec;
     read_error err;
-    std::string a, b;
+    std::string a, b, c;  // message or excerpt; time text or field; attrs
   };
   item& grow() {
     if (size_ == items_.size()) items_.emplace_back();
@@ -5826,7 +5835,9 @@ struct reader_stats {
 };
 
 // The JSON line decoder a reader without one uses: every docker_json line is
-// error::unsupported_format.
+// error::unsupported_format. A decoder's decode(line, out, field) fills out,
+// a read_record (or takes a log_record& and leaves attrs empty), and names
+// the member at fault in field.
 struct no_json_lines {
   error decode(std::string_view, log_record&, std::string_view& field) noexcept {
     field = {};
@@ -5942,10 +5953,16 @@ class basic_record_reader {
   // Its line number is the next one; `time_text` may be empty.
   template <class Sink>
   error add(const log_record& rec, std::string_view time_text, Sink&& sink) {
-    if (stop_ != error::ok) return stop_;
     read_record r;
     static_cast<log_record&>(r) = rec;
     r.time_text = time_text;
+    return add(r, sink);
+  }
+  // The same for a record another reader delivered (a merge of sources):
+  // its time text, attrs and flags are kept, its line number is this reader's.
+  template <class Sink>
+  error add(read_record r, Sink&& sink) {
+    if (stop_ != error::ok) return stop_;
     r.line = ++line_no_;
     if (r.message.size() > options_.max_line && !any_open_) {
       current_ = &r;  // too long to pass straight on: the joiner cuts it
@@ -6192,6 +6209,7 @@ class basic_record_reader {
     r.flags = flags & line::unterminated;
     if (SANDLOG_UNLIKELY(in_piece_)) {
       piece_ = r;
+      piece_.attrs = {};  // views the decoder, which the next piece reuses
       piece_time_.assign(r.time_text);
       r.partial = true;
     }
@@ -6271,9 +6289,10 @@ class basic_record_reader {
       return;
     }
     if (!was_open) {
-      // The message outlives this line: keep its first time and line.
+      // The message outlives this line: keep its first time, line and attrs.
       first_time_[s].assign(r.time_text);
       first_line_[s] = r.line;
+      first_attrs_[s].assign(r.attrs.data(), r.attrs.size());
     }
     open_[s] = r.partial;
     any_open_ = open_[0] || open_[1] || open_[2];
@@ -6289,11 +6308,13 @@ class basic_record_reader {
     static_cast<log_record&>(r) = j.record;
     if (current_ != nullptr) {
       r.time_text = current_->time_text;
+      r.attrs = current_->attrs;
       r.line = current_->line;
       r.flags = current_->flags;
     } else {
       const std::size_t s = static_cast<std::size_t>(j.record.stream) % 3;
       r.time_text = first_time_[s].view();
+      r.attrs = first_attrs_[s];
       r.line = first_line_[s];
       r.flags = j.flags;
     }
@@ -6365,6 +6386,7 @@ class basic_record_reader {
   std::array<bool, 3> open_{};
   bool any_open_ = false;
   std::array<detail::time_text_copy, 3> first_time_{};
+  std::array<std::string, 3> first_attrs_{};  // reused: no allocation once warm
   std::array<std::uint64_t, 3> first_line_{};
   const read_record* current_ = nullptr;
   // Detection: the lines held until the format is decided.
