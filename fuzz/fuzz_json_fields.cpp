@@ -70,8 +70,14 @@ void check_field(const field_outcome& f) {
   }
   if (numeric && f.i.ec == sandlog::error::out_of_range)
     SANDLOG_FUZZ_ASSERT(std::fabs(f.d.value) >= 9.2e18);
-  if (!numeric && f.type != T::string)
+  if (f.type == T::unrepresentable) {
+    // Kept as written, never converted.
+    SANDLOG_FUZZ_ASSERT(f.i.ec == sandlog::error::out_of_range);
+    SANDLOG_FUZZ_ASSERT(f.d.ec == sandlog::error::out_of_range);
+    SANDLOG_FUZZ_ASSERT(!f.text.empty() && (f.text.front() == '-' || (f.text.front() >= '0' && f.text.front() <= '9')));
+  } else if (!numeric && f.type != T::string) {
     SANDLOG_FUZZ_ASSERT(f.i.ec == sandlog::error::json_wrong_type);
+  }
 }
 
 }  // namespace

@@ -736,13 +736,50 @@ TEST_CASE("an empty object has no fields; anything but an object is an error") {
   CHECK(bad.fields.empty());  // the document must be valid as a whole
 }
 
-TEST_CASE("numbers outside every simdjson type reject the whole message") {
-  // simdjson 3.0.1 does not parse integers beyond uint64 or doubles beyond
-  // DBL_MAX; the message as a whole is then not read.
+TEST_CASE("numbers simdjson cannot hold are kept as written and hide no other field") {
+  // simdjson 3.0.1 parses no integer beyond [-2^63, 2^64) and no double
+  // beyond DBL_MAX; such a number is a field of its own kind.
   event_decoder d;
-  CHECK(fields_of(d, R"({"v":18446744073709551616})").result.ec == error::json_syntax);
-  CHECK(fields_of(d, R"({"v":1e400})").result.ec == error::json_syntax);
-  CHECK(fields_of(d, R"({"v":-1e400})").result.ec == error::json_syntax);
+  for (const char* v : {"18446744073709551616", "123456789012345678901234567890",
+                        "-9223372036854775809", "1e999", "-1e400", "1.8e308", "-0.5e99999"}) {
+    CAPTURE(v);
+    const std::string msg = std::string(R"({"level":"error","v":)") + v + R"(,"n":0,"z":-0})";
+    const fields_run r = fields_of(d, msg);
+    REQUIRE(r.result.ec == error::ok);
+    REQUIRE(r.fields.size() == 4);
+    CHECK(r.fields[0].text == "error");
+    CHECK(r.fields[1].type == sandlog::json_type::unrepresentable);
+    CHECK(r.fields[1].text == v);
+    CHECK(r.fields[2].type == sandlog::json_type::integer);  // a real 0 stays one
+    CHECK(r.fields[3].type == sandlog::json_type::integer);
+    const sandlog::json_field f = only_field(d, v);
+    CHECK(f.as_int64().ec == error::out_of_range);
+    CHECK(f.as_double().ec == error::out_of_range);
+    CHECK(f.as_duration().ec == error::out_of_range);
+    CHECK(f.as_bool().ec == error::json_wrong_type);
+  }
+  // Inside strings and nested values nothing is touched; nested ones come
+  // out as written.
+  const fields_run nested = fields_of(d, R"({"a":[1e999,{"b":99999999999999999999}],"s":"1e999"})");
+  REQUIRE(nested.result.ec == error::ok);
+  CHECK(nested.fields[0].type == sandlog::json_type::array);
+  CHECK(nested.fields[0].text == R"([1e999,{"b":99999999999999999999}])");
+  CHECK(nested.fields[1].text == "1e999");
+  // Numbers that are not JSON are still errors.
+  CHECK(fields_of(d, R"({"v":01})").result.ec == error::json_syntax);
+  CHECK(fields_of(d, R"({"v":1e999e1})").result.ec == error::json_syntax);
+  CHECK(fields_of(d, R"({"v":1e999,})").result.ec == error::json_syntax);
+}
+
+TEST_CASE("a lone surrogate escape in a message reads as U+FFFD and hides no other field") {
+  event_decoder d;
+  const fields_run r = fields_of(d, R"({"s":"a\ud800b","level":"error","big":1e999,"t":"\udc00"})");
+  REQUIRE(r.result.ec == error::ok);
+  REQUIRE(r.fields.size() == 4);
+  CHECK(r.fields[0].text == "a\xEF\xBF\xBD" "b");
+  CHECK(r.fields[1].text == "error");
+  CHECK(r.fields[2].type == sandlog::json_type::unrepresentable);
+  CHECK(r.fields[3].text == "\xEF\xBF\xBD");
 }
 
 TEST_CASE("integers convert exactly at the int64 edges") {

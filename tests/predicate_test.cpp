@@ -119,6 +119,39 @@ TEST_CASE("predicate syntax errors carry their position") {
   }
 }
 
+TEST_CASE("a bare literal written as a timestamp or a duration must be one") {
+  struct row {
+    const char* text;
+    error ec;
+  };
+  const row rows[] = {
+      {"ts<2026-13-01T00:00:00Z", error::bad_month},
+      {"ts<2026-02-30T00:00:00Z", error::bad_day},
+      {"ts<2026-02-20T14:30:00", error::bad_offset},
+      {"ts<2026-02-20t25:00:00Z", error::bad_hour},
+      {"ts<2026-02-20T14:30:00Zx", error::trailing_bytes},
+      {"dur>1h30", error::bad_duration},
+      {"dur>1d", error::bad_duration},
+      {"dur>10m5x", error::bad_duration},
+      {"dur>-2s3", error::bad_duration},
+  };
+  for (const row& r : rows) {
+    INFO(r.text);
+    field_predicate p;
+    const std::string_view text(r.text);
+    const auto res = sandlog::parse_predicate(text, p);
+    CHECK(res.ec == r.ec);
+    CHECK(static_cast<std::size_t>(res.ptr - text.data()) == text.find_first_of("<>") + 1);
+  }
+  // Words that are neither stay strings: dates alone, hex ids, versions,
+  // letters without a unit, and anything quoted.
+  for (const char* text : {"day=2026-02-20", "sha=3f2a9c", "v=1.2.3", "x=1.5x", "e=1e",
+                           "ts=\"2026-13-01T00:00:00Z\"", "d=\"1d\"", "w=2026-02-20X14"}) {
+    INFO(text);
+    CHECK(make(text).kind() == literal_kind::string);
+  }
+}
+
 TEST_CASE("numbers compare as numbers, exactly across int and double") {
   CHECK(matches("latency_ms>12", "latency_ms=12.5"));
   CHECK_FALSE(matches("latency_ms>12.5", "latency_ms=12.5"));

@@ -357,6 +357,28 @@ TEST_CASE("a sink that returns an error stops the reader") {
   CHECK(rd.stopped() == sandlog::error::ok);
 }
 
+TEST_CASE("malformed lines are counted by the format they look like") {
+  sandlog::reader_options o;
+  o.format = log_format::cri;
+  sandlog::record_reader rd(o);
+  auto sink = sandlog::sinks([](const sandlog::read_record&) {}, [](const sandlog::read_error&) {});
+  rd.feed("{\"log\":\"a\\n\",\"stream\":\"stdout\",\"time\":\"2026-02-20T14:30:00Z\"}\n"
+          "{\"log\":\"b\\n\",\"stream\":\"stdout\",\"time\":\"2026-02-20T14:30:01Z\"}\n"
+          "2026-02-20T14:30:02Z just timestamped\n"
+          "plain words\n"
+          "2026-02-20T14:30:03Z stdout F fine\n",
+          sink);
+  rd.end_input(sink);
+  const sandlog::reader_stats& s = rd.stats();
+  CHECK(s.malformed_total() == 4);
+  CHECK(s.malformed_look[static_cast<std::size_t>(log_format::docker_json)] == 2);
+  CHECK(s.malformed_look[static_cast<std::size_t>(log_format::timestamped)] == 1);
+  CHECK(s.malformed_look[static_cast<std::size_t>(log_format::raw)] == 1);
+  CHECK(s.malformed_look[static_cast<std::size_t>(log_format::cri)] == 0);
+  rd.reset_counts();
+  CHECK(rd.stats().malformed_look[static_cast<std::size_t>(log_format::docker_json)] == 0);
+}
+
 TEST_CASE("an error sink can stop at the first bad line (--strict)") {
   sandlog::reader_options o;
   o.format = log_format::cri;

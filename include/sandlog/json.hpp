@@ -237,13 +237,36 @@ class event_decoder {
   // '\n' is fine. Errors: those of the document (json_syntax, json_bad_utf8,
   // json_too_deep, json_trailing_content…), json_wrong_type when it is not an
   // object. Allocates only to grow its buffers.
+  //
+  // A value simdjson refuses but JSON allows does not hide the others: a
+  // lone UTF-16 surrogate escape reads as U+FFFD (as Go reads it), a number
+  // simdjson cannot hold is a field of type json_type::unrepresentable,
+  // its text as written.
   json_result decode_fields(std::string_view message) noexcept {
     last_ = {};
     if (error e = load(message); e != error::ok) return fail(e, {});
-    const char* const first = scratch_.get();
+    char* const first = scratch_.get();
+    char* const last = first + message.size();
     simdjson::dom::element root;
-    if (auto e = parser_.parse(first, message.size(), false).get(root))
-      return fail(classify(first, first + message.size(), e), {});
+    simdjson::error_code e = parser_.parse(first, message.size(), false).get(root);
+    // Only on those failures is the copy rewritten and parsed again (each
+    // repair at most once): messages without such values pay nothing.
+    bool surrogates = false, numbers = false;
+    while ((e == simdjson::STRING_ERROR && !surrogates) ||
+           (e == simdjson::NUMBER_ERROR && !numbers)) {
+      if (e == simdjson::STRING_ERROR) {
+        surrogates = true;
+        if (!detail::replace_lone_surrogates(first, last)) break;
+      } else {
+        numbers = true;
+        if (!mask_unrepresentable_numbers(first, last)) break;
+      }
+      e = parser_.parse(first, message.size(), false).get(root);
+    }
+    if (e) return fail(classify(first, last, e), {});
+    // The DOM holds its own strings and numbers: the copy goes back to the
+    // message as written, for the walkers that find each value's text.
+    if (numbers) std::memcpy(first, message.data(), message.size());
     if (root.get_object().get(fields_)) return fail(error::json_wrong_type, {});
     fields_open_ = detail::skip_json_space(first);
     fields_end_ = first + message.size();
@@ -312,6 +335,11 @@ class event_decoder {
         f.text_ = v.get_string().value_unsafe();
         break;
       case simdjson::dom::element_type::INT64:
+        // A 0 not written as 0 is a number mask_unrepresentable_numbers hid.
+        if (v.get_int64().value_unsafe() == 0 && written != "0" && written != "-0") {
+          f.type_ = json_type::unrepresentable;
+          break;
+        }
         f.type_ = json_type::integer;
         f.integer_ = v.get_int64().value_unsafe();
         f.fits_int64_ = true;
@@ -360,6 +388,25 @@ class event_decoder {
     if (!input.empty()) std::memcpy(scratch_.get(), input.data(), input.size());
     std::memset(scratch_.get() + input.size(), 0, simdjson::SIMDJSON_PADDING);
     return error::ok;
+  }
+
+  // Overwrites each number token of [first, last) that is valid JSON but
+  // that simdjson cannot hold (it fails alone as a document) with a 0 and
+  // spaces, the same length; decode_fields puts the text back after parsing
+  // and make_field tells these zeros apart. Returns whether it changed
+  // anything.
+  bool mask_unrepresentable_numbers(char* first, char* last) noexcept {
+    bool changed = false;
+    detail::for_each_number_token(first, last, [&](char* p, std::size_t n) {
+      if (!detail::is_json_number(p, n)) return;
+      simdjson::dom::element ignored;
+      const simdjson::error_code e = parser_.parse(p, n, false).get(ignored);
+      if (e != simdjson::NUMBER_ERROR) return;
+      p[0] = '0';
+      std::memset(p + 1, ' ', n - 1);
+      changed = true;
+    });
+    return changed;
   }
 
   // Tells a document followed by more bytes (json_trailing_content) from one

@@ -10,6 +10,11 @@
 //   1.5s, 2h45m         duration (Go syntax; "0" is an integer, write "0s")
 //   2026-02-20T14:30Z   timestamp (RFC 3339, compared as instants)
 //   anything else       string   (bytewise, after decoding escapes)
+// A bare literal written like a timestamp (YYYY-MM-DDT…) or a duration
+// (numbers and letters, one of them a unit: 1h30, 1d, 10m5x) that does not
+// parse as one is an error, never a string: quote it for a string.
+// A JSON number simdjson cannot hold (json_type::unrepresentable) satisfies
+// no numeric comparison but compares as written with a quoted literal.
 // A field whose value is not of the literal's kind does not satisfy the
 // comparison. A record matches `key op literal` when some field named `key`
 // satisfies it; it matches `key!=literal` when no field named `key` equals
@@ -25,6 +30,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "detail/digits.hpp"
 #include "error.hpp"
 #include "logfmt.hpp"
 #include "timestamp.hpp"
@@ -73,6 +79,43 @@ struct has_compare_text<F, std::void_t<decltype(std::declval<const F&>().compare
                                std::string_view()))>> : std::true_type {};
 
 constexpr bool is_predicate_space(char c) noexcept { return c == ' ' || c == '\t'; }
+
+// A bare word written as a date and a time (YYYY-MM-DDT…): meant as a
+// timestamp, so one that does not parse is an error, not a string.
+constexpr bool looks_like_timestamp(std::string_view w) noexcept {
+  if (w.size() < 11) return false;
+  for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u})
+    if (!is_digit(w[i])) return false;
+  return w[4] == '-' && w[7] == '-' && (w[10] == 'T' || w[10] == 't');
+}
+
+constexpr bool is_duration_letter(char c) noexcept {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || static_cast<unsigned char>(c) >= 0x80;
+}
+
+// A bare word made of <decimal><letters> groups (perhaps a decimal after
+// them) of which one names a Go duration unit or 'd': meant as a duration,
+// so one that does not parse (1h30, 1d, 5m3x) is an error, not a string.
+// Hex ids and versions (3f2a9c, 1.2.3) have no such group.
+constexpr bool looks_like_duration(std::string_view w) noexcept {
+  std::size_t i = 0;
+  const std::size_t n = w.size();
+  if (i < n && (w[i] == '+' || w[i] == '-')) ++i;
+  bool unit = false;
+  while (i < n) {
+    const std::size_t start = i;
+    while (i < n && is_digit(w[i])) ++i;
+    if (i < n && w[i] == '.') ++i;
+    while (i < n && is_digit(w[i])) ++i;
+    if (i == start || (i - start == 1 && w[start] == '.')) return false;
+    const std::size_t letters = i;
+    while (i < n && is_duration_letter(w[i])) ++i;
+    const std::string_view u = w.substr(letters, i - letters);
+    if (u.empty()) return i == n && unit;  // a decimal last: 1h30
+    unit = unit || find_duration_unit(u).coefficient != 0 || u == "d";
+  }
+  return unit;
+}
 
 }  // namespace detail
 
@@ -296,6 +339,10 @@ inline parse_result parse_predicate(std::string_view text, field_predicate& out)
     } else if (const auto t = parse_timestamp_value(bare)) {
       result.kind_ = literal_kind::timestamp;
       result.time_ = t.value;
+    } else if (detail::looks_like_timestamp(bare)) {
+      return {literal_at, t.ec};
+    } else if (detail::looks_like_duration(bare)) {
+      return {literal_at, error::bad_duration};
     }
   }
   skip_space();

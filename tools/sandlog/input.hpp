@@ -238,27 +238,72 @@ inline bool map_rest(input_file& in, std::uint64_t offset, reader& rd, record_si
   return true;
 }
 
-// A filter that could not apply to some records says so, so that an empty
-// or unfiltered result never looks like an answer: --stream on records
-// without a stream (timestamped lines carry none), --since/--until on
-// records without a time.
-inline void warn_unfiltered(const options& opt, const std::string& name,
-                            const sandlog::reader_stats& s) {
-  erase_progress();
-  const std::string_view f = format_name(s.format);
-  if (opt.stream && s.no_stream != 0)
-    std::fprintf(stderr,
-                 "sandlog: %s: --stream dropped %llu records that have no stream (%.*s lines "
-                 "carry none)\n",
-                 name.c_str(), static_cast<unsigned long long>(s.no_stream),
-                 static_cast<int>(f.size()), f.data());
-  if ((opt.since || opt.until) && s.untimed != 0)
-    std::fprintf(stderr,
-                 "sandlog: %s: --since/--until kept %llu records that have no time (%.*s lines "
-                 "carry none)\n",
-                 name.c_str(), static_cast<unsigned long long>(s.untimed),
-                 static_cast<int>(f.size()), f.data());
-}
+// What the command says about one source on stderr, besides its bad lines:
+// with -v the format it is read in; a filter that could not apply to some
+// records (--stream on records without a stream: timestamped lines carry
+// none; --since/--until on records without a time), so that an empty or
+// unfiltered result never looks like an answer; and, when most lines fail
+// in the format, the format they look like. On a pipe that waits (kubectl
+// logs -f) the format and the filter notes come at the first wait, not
+// only at the end, which may never come.
+struct source_notes {
+  bool format_said = false;
+  bool stream_said = false;
+  bool time_said = false;
+
+  void early(const options& opt, const std::string& name, const sandlog::reader_stats& s) {
+    if (opt.verbose && !format_said && s.decided) say_format(name, s);
+    const std::string_view f = format_name(s.format);
+    if (opt.stream && s.no_stream != 0 && !stream_said) {
+      stream_said = true;
+      erase_progress();
+      std::fprintf(stderr, "sandlog: %s: --stream drops the records that have no stream (%.*s lines carry none)\n",
+                   name.c_str(), static_cast<int>(f.size()), f.data());
+    }
+    if ((opt.since || opt.until) && s.untimed != 0 && !time_said) {
+      time_said = true;
+      erase_progress();
+      std::fprintf(stderr, "sandlog: %s: --since/--until keep the records that have no time (%.*s lines carry none)\n",
+                   name.c_str(), static_cast<int>(f.size()), f.data());
+    }
+  }
+
+  void at_end(const options& opt, const std::string& name, const sandlog::reader_stats& s) {
+    erase_progress();
+    if (opt.verbose && !format_said) say_format(name, s);
+    const std::string_view f = format_name(s.format);
+    if (opt.stream && s.no_stream != 0)
+      std::fprintf(stderr,
+                   "sandlog: %s: --stream dropped %llu records that have no stream (%.*s lines "
+                   "carry none)\n",
+                   name.c_str(), static_cast<unsigned long long>(s.no_stream),
+                   static_cast<int>(f.size()), f.data());
+    if ((opt.since || opt.until) && s.untimed != 0)
+      std::fprintf(stderr,
+                   "sandlog: %s: --since/--until kept %llu records that have no time (%.*s lines "
+                   "carry none)\n",
+                   name.c_str(), static_cast<unsigned long long>(s.untimed),
+                   static_cast<int>(f.size()), f.data());
+    suggest_format(name, s.format, s.lines - s.blank_lines, s.malformed_total(), s.malformed_look);
+    *this = {};
+  }
+
+ private:
+  void say_format(const std::string& name, const sandlog::reader_stats& s) {
+    format_said = true;
+    erase_progress();
+    const std::string_view f = format_name(s.format);
+    if (!s.decided)
+      std::fprintf(stderr, "sandlog: %s: no line to decide a format on\n", name.c_str());
+    else if (s.detected)
+      std::fprintf(stderr, "sandlog: %s: format %.*s (detected: %u of %u lines)\n", name.c_str(),
+                   static_cast<int>(f.size()), f.data(),
+                   s.votes[static_cast<std::size_t>(s.format) % s.votes.size()], s.voters);
+    else
+      std::fprintf(stderr, "sandlog: %s: format %.*s (given)\n", name.c_str(),
+                   static_cast<int>(f.size()), f.data());
+  }
+};
 
 // A gzip member (told by its first two bytes, already in `buf`) decoded
 // as a stream into the reader. A fault is reported after everything decoded
@@ -300,7 +345,7 @@ inline void read_gzip_member(input_file& in, char* buf, std::size_t have, reader
 // false when writing the output failed.
 inline bool read_member(const options& opt, const std::string& path, bool first_member, bool follow,
                       reader& rd, record_sink& sink, error_reporter& rep, out_buffer& out,
-                      char* buf, int& status, bool& bad) {
+                      char* buf, int& status, bool& bad, source_notes& notes) {
   auto flush = [&]() -> bool {
     if (out.flush(1)) return true;
     io_error("standard output", errno);
@@ -383,6 +428,7 @@ inline bool read_member(const options& opt, const std::string& path, bool first_
       // read blocks.
       if (!in.regular && !readable_now(in.fd)) {
         rd.flush(sink);
+        notes.early(opt, in.name, rd.stats());
         // -f --tail N on a pipe: the last N records of what came before
         // the first wait, then everything new.
         if (follow && !tail_done) {
@@ -398,6 +444,7 @@ inline bool read_member(const options& opt, const std::string& path, bool first_
       if (!follow || !in.regular || stop_requested) break;
       // Following: print what --tail kept, then wait for the file to grow.
       rd.flush(sink);
+      notes.early(opt, in.name, rd.stats());
       if (!tail_done) {
         rd.release_tail(sink);
         tail_done = true;
@@ -445,6 +492,7 @@ inline int run_sequential(const options& opt, const render_options& ro,
   std::unique_ptr<char[]> buf(new char[read_size]);
   int status = exit_ok;
   bool bad = false;
+  source_notes notes;
   if (opt.follow) catch_stop_signals();
   auto flush = [&]() -> bool {
     if (out.flush(1)) return true;
@@ -458,7 +506,8 @@ inline int run_sequential(const options& opt, const render_options& ro,
     for (std::size_t mi = 0; mi < src.paths.size() && !stopped(); ++mi) {
       // Only the newest member of the last source can still grow.
       const bool follow = opt.follow && si + 1 == sources.size() && mi + 1 == src.paths.size();
-      if (!read_member(opt, src.paths[mi], mi == 0, follow, rd, sink, rep, out, buf.get(), status, bad))
+      if (!read_member(opt, src.paths[mi], mi == 0, follow, rd, sink, rep, out, buf.get(), status,
+                       bad, notes))
         return status;
       // The next member continues this one: its partial messages stay open.
       rd.end_input(sink);
@@ -466,7 +515,7 @@ inline int run_sequential(const options& opt, const render_options& ro,
       rep.finish();
     }
     rd.end_messages(sink);
-    warn_unfiltered(opt, source_label(src), rd.stats());
+    notes.at_end(opt, source_label(src), rd.stats());
     total.add(rd.stats());
     rd.reset_counts();
     rd.redetect();

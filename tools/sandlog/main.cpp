@@ -67,7 +67,20 @@ inline int run_records(const options& opt) {
         std::optional<sandlog::log_format> format = opt.format;
         if (!format && !looks_like_page(head)) format = detect_head(head, in.size);
         if (docker_head(opt, head)) format.reset();  // not lines: one reader
-        if (format && !is_gzip_head(head)) status = run_parallel(opt, ro, in, *format, total);
+        if (format && !is_gzip_head(head)) {
+          if (opt.verbose) {
+            const std::string_view f = format_name(*format);
+            std::fprintf(stderr, "sandlog: %s: format %.*s (%s)\n", in.name.c_str(),
+                         static_cast<int>(f.size()), f.data(),
+                         opt.format ? "given" : "detected on the head");
+          }
+          run_stats mine;
+          status = run_parallel(opt, ro, in, *format, mine);
+          if (status >= 0)
+            suggest_format(in.name, *format, mine.lines - mine.blank_lines,
+                           mine.malformed_total(), mine.malformed_look);
+          total.add(mine);
+        }
       }
     }
   }

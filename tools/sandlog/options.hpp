@@ -63,6 +63,7 @@ struct options {
   bool follow = false;
   unsigned jobs = 1;
   bool stats = false;
+  bool verbose = false;                        // -v: each input's format on stderr
   bool strict = false;
   bool progress = true;
   bool previous = false;                       // --previous: a kubelet container's restart before the current
@@ -137,6 +138,8 @@ inline constexpr char usage_text[] =
     "  --utc                 rewrite times in UTC (default: as written)\n"
     "  --no-join             keep CRI / Docker partial fragments apart\n"
     "  --stats               counts and throughput on stderr at the end\n"
+  "  -v, --verbose         each input's format on stderr, as given or detected\n"
+  "                        (`sandlog: FILE: format cri (detected: 4 of 4 lines)`)\n"
     "  --strict              stop at the first malformed line\n"
     "  --no-progress         no progress bar (shown for big files on a terminal)\n"
     "  -h, --help            this text\n"
@@ -177,6 +180,26 @@ inline bool parse_uint_arg(std::string_view s, std::uint64_t& out) noexcept {
   return true;
 }
 
+// Whether `ec` is one of parse_timestamp's errors.
+inline bool where_time_error(sandlog::error ec) noexcept {
+  switch (ec) {
+    case sandlog::error::too_short:
+    case sandlog::error::bad_year:
+    case sandlog::error::bad_month:
+    case sandlog::error::bad_day:
+    case sandlog::error::bad_week:
+    case sandlog::error::bad_hour:
+    case sandlog::error::bad_minute:
+    case sandlog::error::bad_second:
+    case sandlog::error::bad_fraction:
+    case sandlog::error::bad_separator:
+    case sandlog::error::bad_offset:
+    case sandlog::error::leap_second:
+    case sandlog::error::trailing_bytes: return true;
+    default: return false;
+  }
+}
+
 namespace detail {
 
 // getopt_long's codes for the options without a short name.
@@ -195,7 +218,7 @@ constexpr bool lifecycle_option(int code) noexcept {
 
 // '-': files come back in order as code 1 (no reordering of argv, and the
 // same whatever POSIXLY_CORRECT says); ':': a missing value is ':', not '?'.
-inline constexpr char short_options[] = "-:fj:n:o:hV";
+inline constexpr char short_options[] = "-:fj:n:o:vhV";
 
 inline constexpr ::option long_options[] = {
     {"follow", no_argument, nullptr, 'f'},
@@ -213,6 +236,7 @@ inline constexpr ::option long_options[] = {
     {"utc", no_argument, nullptr, opt_utc},
     {"no-join", no_argument, nullptr, opt_no_join},
     {"stats", no_argument, nullptr, opt_stats},
+    {"verbose", no_argument, nullptr, 'v'},
     {"strict", no_argument, nullptr, opt_strict},
     {"no-progress", no_argument, nullptr, opt_no_progress},
     {"previous", no_argument, nullptr, opt_previous},
@@ -356,9 +380,22 @@ inline int parse_options(int argc, char** argv, options& opt) {
         sandlog::field_predicate p;
         const sandlog::parse_result r = sandlog::parse_predicate(v, p);
         if (!r) {
-          std::string what = name + ": bad expression (";
-          what.append(sandlog::to_string(r.ec)).append(" at byte ");
-          what.append(std::to_string(r.ptr - v.data())).append(")");
+          // A literal written as a timestamp or a duration that is not one
+          // would silently compare as a string: refused, saying why.
+          const char* meant = r.ec == sandlog::error::bad_duration ? "a duration"
+                              : where_time_error(r.ec)            ? "a timestamp"
+                                                                  : nullptr;
+          std::string what = name + ": ";
+          if (meant != nullptr) {
+            what.append("the literal looks like ").append(meant).append(" but is not one (");
+            what.append(r.ec == sandlog::error::bad_duration
+                            ? "a number before each unit, units ns us ms s m h"
+                            : sandlog::to_string(r.ec));
+            what.append("); quote it to compare it as a string");
+          } else {
+            what.append("bad expression (").append(sandlog::to_string(r.ec)).append(" at byte ");
+            what.append(std::to_string(r.ptr - v.data())).append(")");
+          }
           return usage_error(what, v, true);
         }
         opt.where.push_back(std::move(p));
@@ -384,6 +421,7 @@ inline int parse_options(int argc, char** argv, options& opt) {
       case detail::opt_utc: opt.utc = true; break;
       case detail::opt_no_join: opt.join = false; break;
       case detail::opt_stats: opt.stats = true; break;
+      case 'v': opt.verbose = true; break;
       case detail::opt_strict: opt.strict = true; break;
       case detail::opt_no_progress: opt.progress = false; break;
       case detail::opt_previous: opt.previous = true; break;

@@ -2,6 +2,7 @@
 #ifndef SANDLOG_CLI_RENDER_HPP
 #define SANDLOG_CLI_RENDER_HPP
 
+#include <cstdint>
 #include <cstring>
 #include <string_view>
 
@@ -36,6 +37,31 @@ struct render_options {
   bool details = false;  // --details: attrs before the message in text and raw
 };
 
+// A time in UTC outside the years 0000-9999, which RFC 3339 cannot write:
+// 0000-01-01T00:30:00+01:00 is in the year -1, 9999-12-31T23:00:00-05:00 in
+// 10000. Written with ECMAScript's expanded years (a sign and six digits:
+// -000001-12-31T23:30:00Z, +010000-01-01T04:00:00Z), from the time 400
+// years nearer (the calendar repeats every 400 years). Returns one past the
+// end (at most max_timestamp_chars + 3 bytes), or null.
+inline char* format_expanded_year(sandlog::timestamp t, char* p, const sandlog::format_options& fo) {
+  constexpr std::int64_t cycle = std::int64_t{146097} * 86400;  // 400 Gregorian years
+  const bool late = t.seconds > 0;
+  t.seconds += late ? -cycle : cycle;
+  char tmp[sandlog::max_timestamp_chars];
+  char* const end = sandlog::format_timestamp(t, tmp, fo);
+  if (end == nullptr || end - tmp < 5 || tmp[4] != '-') return nullptr;
+  int year = 0;
+  for (int i = 0; i < 4; ++i) year = year * 10 + (tmp[i] - '0');
+  year += late ? 400 : -400;
+  *p++ = year < 0 ? '-' : '+';
+  unsigned magnitude = static_cast<unsigned>(year < 0 ? -year : year);
+  for (int i = 5; i >= 0; --i, magnitude /= 10) p[i] = static_cast<char>('0' + magnitude % 10);
+  p += 6;
+  const std::size_t rest = static_cast<std::size_t>(end - (tmp + 4));
+  std::memcpy(p, tmp + 4, rest);
+  return p + rest;
+}
+
 // Appends the time of r: its text as written (when the reader kept it and
 // not --utc), else formatted (--utc: UTC with 9 fraction digits, so the
 // column has a fixed width and sorts as text; otherwise in the offset it was
@@ -45,8 +71,9 @@ inline void append_time(out_buffer& out, const sandlog::read_record& r, const re
   sandlog::format_options fo;
   fo.fraction = ro.utc ? sandlog::fraction_digits::nano : sandlog::fraction_digits::shortest;
   fo.offset = ro.utc ? sandlog::zone::utc : sandlog::zone::stored;
-  char* p = out.reserve(sandlog::max_timestamp_chars);
+  char* p = out.reserve(sandlog::max_timestamp_chars + 3);
   char* end = sandlog::format_timestamp(r.time, p, fo);
+  if (end == nullptr) end = format_expanded_year(r.time, p, fo);
   if (end != nullptr) out.commit(end);
 }
 

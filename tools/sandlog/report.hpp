@@ -55,6 +55,34 @@ inline std::string_view format_name(sandlog::log_format f) noexcept {
   return "raw";
 }
 
+// When most of a source's non-blank lines failed in its format (given or
+// detected) and most of those parse as one other format with an envelope,
+// says so and how to read them that way. Raw is never suggested: it always
+// parses, and says nothing about the lines.
+inline void suggest_format(const std::string& name, sandlog::log_format format,
+                           std::uint64_t lines, std::uint64_t malformed,
+                           const std::array<std::uint64_t, 5>& look) {
+  if (malformed == 0 || 2 * malformed <= lines) return;
+  constexpr auto raw = static_cast<std::size_t>(sandlog::log_format::raw);
+  std::size_t best = raw;
+  std::uint64_t n = 0;
+  for (std::size_t f = 0; f < look.size(); ++f)
+    if (f != raw && look[f] > n) best = f, n = look[f];
+  const auto other = static_cast<sandlog::log_format>(best);
+  if (n == 0 || other == format || 2 * n < malformed) return;
+  erase_progress();
+  const std::string_view f = format_name(format), g = format_name(other);
+  const char* const what = other == sandlog::log_format::cri           ? "CRI (kubelet) lines"
+                           : other == sandlog::log_format::docker_json ? "Docker json-file"
+                           : other == sandlog::log_format::bracketed   ? "bracketed lines"
+                                                                       : "timestamped lines";
+  std::fprintf(stderr,
+               "sandlog: %s: %llu of %llu lines fail as %.*s; they look like %s: try --format %.*s\n",
+               name.c_str(), static_cast<unsigned long long>(malformed),
+               static_cast<unsigned long long>(lines), static_cast<int>(f.size()), f.data(), what,
+               static_cast<int>(g.size()), g.data());
+}
+
 // Whether standard output and standard error are the same file (a terminal
 // both write to): then output is flushed before each message, so the two
 // read in order.
@@ -131,6 +159,8 @@ struct run_stats {
   std::uint64_t bytes = 0;
   std::array<std::uint64_t, 3> records{};  // written, by stream_kind
   std::array<std::uint64_t, static_cast<std::size_t>(sandlog::error::count_)> malformed{};
+  std::array<std::uint64_t, 5> malformed_look{};  // by the format they parse as alone
+  std::uint64_t blank_lines = 0;
   std::uint64_t no_stream = 0;  // dropped by --stream for want of a stream
   std::uint64_t tail_short = 0;
   // The format of each input, as decided (the last input's, with how).
@@ -145,10 +175,21 @@ struct run_stats {
     return n;
   }
   void add(const sandlog::reader_stats& s) noexcept {
+    add_read(s);
+    add_written(s);
+  }
+  // The records a reader delivered, when they are what was written.
+  void add_written(const sandlog::reader_stats& s) noexcept {
+    for (std::size_t i = 0; i < records.size(); ++i) records[i] += s.by_stream[i];
+  }
+  // What a reader read: everything but the records it delivered (which,
+  // when a later stage keeps a tail, are not what was written).
+  void add_read(const sandlog::reader_stats& s) noexcept {
     lines += s.lines;
     bytes += s.bytes;
-    for (std::size_t i = 0; i < records.size(); ++i) records[i] += s.by_stream[i];
+    blank_lines += s.blank_lines;
     for (std::size_t i = 0; i < malformed.size(); ++i) malformed[i] += s.malformed[i];
+    for (std::size_t i = 0; i < malformed_look.size(); ++i) malformed_look[i] += s.malformed_look[i];
     no_stream += s.no_stream;
     tail_short += s.tail_short;
     if (s.decided) {
@@ -163,6 +204,8 @@ struct run_stats {
     bytes += o.bytes;
     for (std::size_t i = 0; i < records.size(); ++i) records[i] += o.records[i];
     for (std::size_t i = 0; i < malformed.size(); ++i) malformed[i] += o.malformed[i];
+    for (std::size_t i = 0; i < malformed_look.size(); ++i) malformed_look[i] += o.malformed_look[i];
+    blank_lines += o.blank_lines;
     no_stream += o.no_stream;
     tail_short += o.tail_short;
     if (o.have_format) {

@@ -352,10 +352,12 @@ inline int run_pulled(const options& opt, const render_options& ro,
   }
   bool bad = false;
   for (std::size_t i = 0; i < srcs.size(); ++i) {
-    warn_unfiltered(opt, source_label(sources[i]), srcs[i]->stats());
-    total.add(srcs[i]->stats());
+    source_notes().at_end(opt, source_label(sources[i]), srcs[i]->stats());
+    total.add_read(srcs[i]->stats());
     bad = bad || srcs[i]->bad();
   }
+  // Written is what the final reader delivered, after --tail.
+  total.add_written(fin.stats());
   if (status == exit_ok && bad) status = exit_malformed;
   return status;
 }

@@ -25,6 +25,11 @@ enum class json_type : std::uint8_t {
   string,
   object,
   array,
+  // A number valid in JSON that simdjson cannot hold: an integer outside
+  // [-2^63, 2^64), a magnitude beyond double's (1e999). It is kept, as
+  // written, so that it never hides the message's other fields; no numeric
+  // conversion succeeds (error::out_of_range).
+  unrepresentable,
 };
 
 // One top-level member of a JSON log message, with the same interface as
@@ -63,12 +68,15 @@ class json_field {
       if (fits_int64_) return {integer_, error::ok};
       return {std::numeric_limits<std::int64_t>::max(), error::out_of_range};
     }
-    if (type_ == json_type::number) return detail::json_number_to_int64(text_);
+    if (type_ == json_type::number || type_ == json_type::unrepresentable)
+      return detail::json_number_to_int64(text_);
     return {0, error::json_wrong_type};
   }
   // A number as simdjson parsed it (correctly rounded; integers beyond 2^53
-  // round; "-0" is +0). Other types: error::json_wrong_type.
+  // round; "-0" is +0). An unrepresentable number: error::out_of_range
+  // (value 0). Other types: error::json_wrong_type.
   constexpr value_result<double> as_double() const noexcept {
+    if (type_ == json_type::unrepresentable) return {0.0, error::out_of_range};
     if (type_ != json_type::integer && type_ != json_type::number)
       return {0.0, error::json_wrong_type};
     return {number_, error::ok};
@@ -79,7 +87,8 @@ class json_field {
   // is not an integer; error::out_of_range; error::json_wrong_type.
   constexpr value_result<std::int64_t> as_duration() const noexcept {
     if (type_ == json_type::string) return parse_duration(text_);
-    if (type_ != json_type::integer && type_ != json_type::number)
+    if (type_ != json_type::integer && type_ != json_type::number &&
+        type_ != json_type::unrepresentable)
       return {0, error::json_wrong_type};
     value_result<std::int64_t> r = as_int64();
     if (r.ec == error::bad_number) r.ec = error::bad_duration;

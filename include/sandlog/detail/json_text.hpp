@@ -92,6 +92,54 @@ constexpr bool is_json_space(char c) noexcept {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+// Whether [p, p + n) is one number as RFC 8259 writes it: -?int frac? exp?.
+constexpr bool is_json_number(const char* p, std::size_t n) noexcept {
+  std::size_t i = 0;
+  auto digit = [&](std::size_t k) { return k < n && is_digit(p[k]); };
+  if (i < n && p[i] == '-') ++i;
+  if (!digit(i)) return false;
+  if (p[i] == '0') {
+    ++i;
+  } else {
+    while (digit(i)) ++i;
+  }
+  if (i < n && p[i] == '.') {
+    if (!digit(++i)) return false;
+    while (digit(i)) ++i;
+  }
+  if (i < n && (p[i] == 'e' || p[i] == 'E')) {
+    ++i;
+    if (i < n && (p[i] == '+' || p[i] == '-')) ++i;
+    if (!digit(i)) return false;
+    while (digit(i)) ++i;
+  }
+  return i == n;
+}
+
+// Calls f(first, size) for each run of bytes outside strings in [p, end)
+// that starts with '-' or a digit and ends before a delimiter (',', '}',
+// ']', whitespace): the number tokens of a JSON text. Strings are skipped
+// escape by escape, so the walk needs no valid document (a string the text
+// ends inside ends the walk); on the error path only.
+template <class F>
+inline void for_each_number_token(char* p, const char* end, F&& f) {
+  while (p != end) {
+    const char c = *p;
+    if (c == '"') {
+      for (++p; p != end && *p != '"'; ++p)
+        if (*p == '\\' && ++p == end) return;
+      if (p == end) return;
+      ++p;
+    } else if (c == '-' || is_digit(c)) {
+      char* const first = p;
+      while (p != end && *p != ',' && *p != '}' && *p != ']' && !is_json_space(*p)) ++p;
+      f(first, static_cast<std::size_t>(p - first));
+    } else {
+      ++p;
+    }
+  }
+}
+
 // One past the end of the object or array that starts at p (which must be '{'
 // or '['), or nullptr if it does not close before `end`. Only brackets and
 // strings are followed; used to tell trailing bytes from a broken document,
