@@ -5827,6 +5827,10 @@ struct reader_stats {
   std::uint64_t rejected = 0;     // records the record filter refused
   std::uint64_t tail_short = 0;   // records the tail could not hold within tail_bytes
   std::array<std::uint64_t, static_cast<std::size_t>(error::count_)> malformed{};
+  // The malformed lines by the format each parses as alone (detect_format):
+  // lines that mostly fail but look like another format tell a caller what
+  // to suggest ("try --format docker-json").
+  std::array<std::uint64_t, 5> malformed_look{};
   std::uint64_t malformed_total() const noexcept {
     std::uint64_t n = 0;
     for (std::uint64_t m : malformed) n += m;
@@ -6244,6 +6248,8 @@ class basic_record_reader {
                 Sink& sink) {
     skip_piece_ = in_piece_;
     ++stats_.malformed[static_cast<std::size_t>(ec) % stats_.malformed.size()];
+    ++stats_.malformed_look[static_cast<std::size_t>(detect_format(text, options_.time)) %
+                            stats_.malformed_look.size()];
     if constexpr (std::is_invocable_v<Sink&, const read_error&>) {
       read_error e;
       e.line = line_no_;
