@@ -308,10 +308,19 @@ struct source_notes {
 // A gzip member (told by its first two bytes, already in `buf`) decoded
 // as a stream into the reader. A fault is reported after everything decoded
 // before it; the caller goes on with the next member.
-inline void read_gzip_member(input_file& in, char* buf, std::size_t have, reader& rd,
-                             record_sink& sink, out_buffer& out, int& status) {
+inline void read_gzip_member(const options& opt, input_file& in, char* buf, std::size_t have,
+                             reader& rd, record_sink& sink, out_buffer& out, int& status) {
   sandlog::gzip_reader gz;
-  auto into_reader = [&](std::string_view s) { rd.feed(s, sink); };
+  // A compressed Docker local-driver file or API body would be read as
+  // lines of protobuf or frame bytes: refuse it, rather than print that.
+  bool head = true, binary = false;
+  auto into_reader = [&](std::string_view s) {
+    if (head && !s.empty()) {
+      head = false;
+      binary = docker_head(opt, s);
+    }
+    if (!binary) rd.feed(s, sink);
+  };
   sandlog::gzip_result g;
   for (;;) {
     if (have == 0) {
@@ -319,7 +328,7 @@ inline void read_gzip_member(input_file& in, char* buf, std::size_t have, reader
       break;
     }
     g = gz.feed({buf, have}, into_reader);
-    if (!g || rd.stopped() != sandlog::error::ok) break;
+    if (!g || binary || rd.stopped() != sandlog::error::ok) break;
     if (out.full() && !out.flush(1)) {
       io_error("standard output", errno);
       status = exit_io;
@@ -333,7 +342,14 @@ inline void read_gzip_member(input_file& in, char* buf, std::size_t have, reader
     }
     have = static_cast<std::size_t>(r);
   }
-  if (!g) {
+  if (binary) {
+    erase_progress();
+    std::fprintf(stderr,
+                 "sandlog: %s: a gzip-compressed Docker local-driver file or API body is not "
+                 "read in place; decompress it first (zcat %s | sandlog)\n",
+                 in.name.c_str(), in.name.c_str());
+    set_cursor::raise(status, exit_malformed);
+  } else if (!g) {
     report_gzip(in.name, g);
     set_cursor::raise(status, exit_malformed);
   }
@@ -373,7 +389,7 @@ inline bool read_member(const options& opt, const std::string& path, bool first_
   have = static_cast<std::size_t>(first);
   eof = first == 0;
   if (is_gzip_head({buf, have})) {
-    read_gzip_member(in, buf, have, rd, sink, out, status);
+    read_gzip_member(opt, in, buf, have, rd, sink, out, status);
     return true;
   }
   // A pipe's first read may hold a piece of a line: `{` alone looks like a
