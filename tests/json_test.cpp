@@ -443,9 +443,11 @@ TEST_CASE("Docker json-file attrs are handed out as written, when there are any"
            bad_case{R"({"attrs":{},"log":"x","ATTRS":{},"time":"2026-02-20T14:30:00Z"})", error::json_duplicate_key},
        }) {
     INFO(c.json);
+    attrs = "stale";
     const sandlog::json_result res = d.decode_docker_json(c.json, r, attrs);
     CHECK(res.ec == c.ec);
     CHECK(res.field == "attrs");
+    CHECK(attrs.empty());
   }
 }
 

@@ -161,8 +161,9 @@ class event_decoder {
   // ignored; `attrs` (the labels, env and tag Docker logs with each line)
   // must be an object of strings or null, as moby's map[string]string, and
   // the three-argument form hands out its text as written (empty when there
-  // are none), viewing the parser like message. Read as moby reads it, with Go's encoding/json: member names
-  // match case-insensitively ("LOG", "Stream"), a lone UTF-16 surrogate
+  // are none or the line fails), viewing the parser like message. Read as
+  // moby reads it, with Go's encoding/json: member names match
+  // case-insensitively ("LOG", "Stream"), a lone UTF-16 surrogate
   // escape is U+FFFD, and "log" and "stream" may be absent (moby omits them
   // when empty): an absent or empty stream is stream_kind::unknown. "time" is
   // required. Allocates only to grow its buffers.
@@ -173,6 +174,7 @@ class event_decoder {
   json_result decode_docker_json(std::string_view line, log_record& out,
                                  std::string_view& attrs) noexcept {
     last_ = {};
+    attrs = {};
     if (error e = load(line); e != error::ok) return fail(e, {});
     simdjson::dom::element root;
     char* const first = scratch_.get();
