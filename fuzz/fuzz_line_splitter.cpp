@@ -34,7 +34,10 @@ struct outcome {
   bool operator==(const outcome& o) const { return lines == o.lines && failed == o.failed; }
 };
 
-outcome push_style(const std::vector<sandlog_fuzz::exact_buffer>& chunks, line_options o) {
+// With `release`, the open line is released after every chunk, as a
+// follower does when its writer goes quiet.
+outcome push_style(const std::vector<sandlog_fuzz::exact_buffer>& chunks, line_options o,
+                   bool release = false) {
   sandlog::line_splitter sp(o);
   outcome out;
   auto sink = [&](const line& l) { out.lines.push_back({std::string(l.text), l.flags}); };
@@ -44,6 +47,13 @@ outcome push_style(const std::vector<sandlog_fuzz::exact_buffer>& chunks, line_o
       break;
     }
     SANDLOG_FUZZ_ASSERT(sp.buffered() <= sp.options().max_line + 2);
+    if (release) {
+      const std::size_t open = sp.open_line().size();
+      const std::size_t before = out.lines.size();
+      SANDLOG_FUZZ_ASSERT(sp.release(sink) == sandlog::error::ok);
+      SANDLOG_FUZZ_ASSERT(out.lines.size() == before + (open != 0 ? 1 : 0));
+      SANDLOG_FUZZ_ASSERT(sp.open_line().empty());
+    }
   }
   if (!out.failed) out.failed = sp.finish(sink) != sandlog::error::ok;
   SANDLOG_FUZZ_ASSERT(sp.stats().max_carry <= sp.options().max_line + 2);
@@ -106,6 +116,19 @@ outcome reference(std::string_view in, line_options o) {
   }
   if (start < in.size()) emit(in.substr(start), false);
   return out;
+}
+
+// Each line whole again: its pieces put together, with the last one's flags.
+std::vector<piece> whole_lines(const outcome& out) {
+  std::vector<piece> lines;
+  bool open = false;
+  for (const piece& p : out.lines) {
+    if (!open) lines.push_back({"", 0});
+    lines.back().text += p.text;
+    lines.back().flags = p.flags;
+    open = (p.flags & line::continued) != 0;
+  }
+  return lines;
 }
 
 bool is_terminator(char c, line_ending e) {
@@ -191,6 +214,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   const bool kept_all = !whole.failed && whole.stats.truncated == 0 && whole.stats.discarded == 0;
   if (kept_all) check_rebuilds(payload, whole, o);
+  // Releasing open lines cuts them into more pieces and nothing else.
+  if (o.on_overflow == sandlog::overflow::split) {
+    const outcome released = push_style(sandlog_fuzz::chunk(payload, sizes), o, true);
+    SANDLOG_FUZZ_ASSERT(whole_lines(released) == whole_lines(expected));
+    check_rebuilds(payload, released, o);
+  }
   if (!whole.failed) SANDLOG_FUZZ_ASSERT(whole.stats.bytes == payload.size());
   return 0;
 }

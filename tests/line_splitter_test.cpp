@@ -843,6 +843,44 @@ TEST_CASE("reset forgets the open line, a pending CR and the counters") {
   }
 }
 
+TEST_CASE("release delivers the open line as a continued piece; the rest is its next piece") {
+  for (line_ending e : all_endings) {
+    line_splitter sp({16, e, overflow::split});
+    std::vector<std::string> seen;
+    auto sink = [&](const line& l) {
+      seen.push_back(std::string(l.text) + (l.is_continued() ? "+" : "") +
+                     (l.is_unterminated() ? "$" : ""));
+    };
+    REQUIRE(sp.release(sink) == error::ok);  // nothing open: no call
+    CHECK(seen.empty());
+    REQUIRE(sp.feed("one\nPass", sink) == error::ok);
+    CHECK(sp.open_line() == "Pass");
+    REQUIRE(sp.release(sink) == error::ok);
+    CHECK(sp.open_line().empty());
+    CHECK(sp.buffered() == 0);
+    REQUIRE(sp.feed("word: ", sink) == error::ok);
+    REQUIRE(sp.release(sink) == error::ok);
+    REQUIRE(sp.feed("ok\n\nlast", sink) == error::ok);
+    REQUIRE(sp.release(sink) == error::ok);
+    REQUIRE(sp.feed("\n", sink) == error::ok);
+    REQUIRE(sp.finish(sink) == error::ok);
+    CHECK(seen == std::vector<std::string>{"one", "Pass+", "word: +", "ok", "", "last+", ""});
+    CHECK(sp.stats().lines == 4);
+    CHECK(sp.stats().split == 0);  // it counts lines over max_line only
+  }
+  // A CR that may precede a LF stays held: it is not part of the piece.
+  line_splitter sp({16, line_ending::crlf_or_lf, overflow::split});
+  std::vector<std::string> seen;
+  auto sink = [&](const line& l) { seen.emplace_back(l.text); };
+  REQUIRE(sp.feed("half\r", sink) == error::ok);
+  CHECK(sp.open_line() == "half");
+  REQUIRE(sp.release(sink) == error::ok);
+  REQUIRE(sp.feed("\nnext\r", sink) == error::ok);
+  REQUIRE(sp.release(sink) == error::ok);
+  REQUIRE(sp.feed("x\n", sink) == error::ok);
+  CHECK(seen == std::vector<std::string>{"half", "", "next", "\rx"});
+}
+
 TEST_CASE("stats count bytes, lines, cut and dropped lines and the largest carry") {
   line_splitter sp({4, line_ending::lf, overflow::split});
   auto sink = [](const line&) {};

@@ -496,6 +496,83 @@ TEST_CASE("lines longer than max_line come out in pieces with their envelope") {
   CHECK(whole[0] == "1|out|2026-02-20T14:30:00.000000001Z|t1771597800.1|F|0|" + msg);
 }
 
+TEST_CASE("show_open_line shows a line its writer has not finished; the rest keeps its envelope") {
+  for (const bool join : {true, false}) {
+    sandlog::reader_options o;
+    o.join_partials = join;
+    sandlog::record_reader rd(o);
+    std::vector<std::string> out;
+    collect sink{&out};
+    rd.feed("2026-02-20T14:30:00.000000001Z stdout F one\n2026-02-20T14:30:01Z stderr F Password: ", sink);
+    rd.flush(sink);
+    REQUIRE(out.size() == 1);
+    CHECK(rd.has_open_line());
+    CHECK(rd.show_open_line(sink));
+    CHECK_FALSE(rd.has_open_line());
+    if (join) {
+      // With joining, the piece is an open message: end_messages shows it.
+      CHECK(out.size() == 1);
+      CHECK(rd.has_open_message());
+      rd.end_messages(sink);
+    }
+    REQUIRE(out.size() == 2);
+    CHECK(out[1] == std::string("2|err|2026-02-20T14:30:01Z|t1771597801.0|P|") + (join ? "4" : "0") +
+                        "|Password: ");
+    // Shown twice as it grows: each piece once.
+    rd.feed("hunter", sink);
+    CHECK(rd.show_open_line(sink));
+    if (join) rd.end_messages(sink);
+    rd.feed("2\n2026-02-20T14:30:02Z stdout F three\n", sink);
+    rd.finish(sink);
+    REQUIRE(out.size() == 5);
+    CHECK(out[2] == std::string("2|err|2026-02-20T14:30:01Z|t1771597801.0|P|") + (join ? "4" : "0") +
+                        "|hunter");
+    CHECK(out[3] == "2|err|2026-02-20T14:30:01Z|t1771597801.0|F|0|2");
+    CHECK(out[4] == "3|out|2026-02-20T14:30:02Z|t1771597802.0|F|0|three");
+    CHECK(rd.stats().malformed_total() == 0);
+  }
+}
+
+TEST_CASE("show_open_line waits for a whole envelope, for detection, and never cuts a JSON line") {
+  sandlog::record_reader cri_rd;
+  std::vector<std::string> out;
+  collect sink{&out};
+  CHECK_FALSE(cri_rd.show_open_line(sink));  // nothing open
+  cri_rd.feed("2026-02-20T14:30:00Z stdout F a\n2026-02-20T14:3", sink);
+  CHECK_FALSE(cri_rd.show_open_line(sink));  // detection still waits
+  cri_rd.flush(sink);
+  REQUIRE(out.size() == 1);
+  CHECK_FALSE(cri_rd.show_open_line(sink));  // the time is cut: not yet an envelope
+  cri_rd.feed("1:00Z stdout F b\n", sink);
+  cri_rd.finish(sink);
+  REQUIRE(out.size() == 2);
+  CHECK(out[1] == "2|out|2026-02-20T14:31:00Z|t1771597860.0|F|0|b");
+
+  sandlog::json_record_reader json_rd;
+  out.clear();
+  json_rd.feed("{\"log\":\"a\\n\",\"stream\":\"stdout\",\"time\":\"2026-02-20T14:30:00Z\"}\n{\"log\":", sink);
+  json_rd.flush(sink);
+  CHECK(json_rd.has_open_line());
+  CHECK_FALSE(json_rd.show_open_line(sink));
+  json_rd.finish(sink);
+  REQUIRE(out.size() == 2);  // the record, then the cut object's error at the end
+}
+
+TEST_CASE("a line shown early whose rest is only its terminator gives no empty record") {
+  sandlog::record_reader rd;
+  std::vector<std::string> out;
+  collect sink{&out};
+  rd.feed("2026-02-20T14:30:00Z stdout F a\n2026-02-20T14:30:01Z stdout F done", sink);
+  rd.flush(sink);
+  CHECK(rd.show_open_line(sink));
+  rd.end_messages(sink);
+  rd.feed("\n2026-02-20T14:30:02Z stdout F next\n", sink);
+  rd.finish(sink);
+  REQUIRE(out.size() == 3);
+  CHECK(out[1] == "2|out|2026-02-20T14:30:01Z|t1771597801.0|P|4|done");
+  CHECK(out[2] == "3|out|2026-02-20T14:30:02Z|t1771597802.0|F|0|next");
+}
+
 TEST_CASE("continue_messages hands open messages to a reader of the next range") {
   sandlog::reader_options o;
   o.format = log_format::cri;

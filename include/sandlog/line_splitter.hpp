@@ -61,6 +61,20 @@ class line_splitter : private detail::line_engine {
     return e;
   }
 
+  // The bytes of the line the stream has left open so far (a prompt, a line
+  // a writer's buffer cut): a view into the carry buffer, valid until the
+  // next call. Empty when no line is open.
+  std::string_view open_line() const noexcept { return open_text(); }
+
+  // Delivers the open line now, flagged continued, for a caller that must
+  // not hold it longer (a follower whose writer has gone quiet). The rest of
+  // the line, when it comes, is the line's next piece, exactly as after a
+  // max_line cut. No call when no line is open. Push style only.
+  template <class Sink>
+  error release(Sink&& sink) {
+    return release_open(sink);
+  }
+
   // Pull style: hands `chunk` to next(). Views returned by next() live until
   // the following next(), push() or reset(); the chunk itself must stay
   // valid until next() has returned false. Call only once next() is false.
@@ -115,7 +129,7 @@ class line_splitter : private detail::line_engine {
   // and the carry buffer's memory.
   void reset() noexcept {
     carry_.clear();
-    held_cr_ = swallow_lf_ = skipping_ = cut_ = false;
+    held_cr_ = swallow_lf_ = skipping_ = cut_ = released_ = false;
     error_ = error::ok;
     pull_ = {};
     pull_end_ = false;

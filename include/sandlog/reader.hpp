@@ -163,10 +163,37 @@ class basic_record_reader {
     if (stop_ == error::ok && !stats_.decided && !held_lines_.empty()) decide(sink);
     lines_before_ += line_no_;
     line_no_ = 0;
-    in_piece_ = skip_piece_ = false;
+    in_piece_ = skip_piece_ = shown_open_ = false;
     refresh();
     return stop_;
   }
+
+  // Shows the line the input has left open, for a follower whose writer has
+  // gone quiet (a prompt, a line cut by a writer's buffer): it comes out now
+  // as the first piece of its line, flagged partial (an open message, with
+  // joining on: end_messages() shows it), and the rest of the line, when it
+  // comes, is a record with the same envelope (time, stream, line number).
+  // A rest that is only the terminator gives no record. Nothing is shown
+  // while detection waits, for Docker json-file lines (the driver writes
+  // each whole, and half an object cannot be read), or while the open bytes
+  // do not yet hold a whole envelope (a line cut inside its time waits for
+  // the rest). Returns whether a piece was shown.
+  template <class Sink>
+  bool show_open_line(Sink&& sink) {
+    const std::string_view open = splitter_.open_line();
+    if (stop_ != error::ok || open.empty() || !stats_.decided) return false;
+    if (!in_piece_) {
+      if (stats_.format == log_format::docker_json) return false;
+      read_record probe;
+      if (!parser_.parse(open, probe)) return false;
+    }
+    shown_open_ = true;
+    splitter_.release([&](const line& l) { on_line(l, sink); });
+    return true;
+  }
+
+  // Whether the input has left a line open (bytes with no terminator yet).
+  bool has_open_line() const noexcept { return !splitter_.open_line().empty(); }
 
   // Decides the format now with the lines held, if detection still waits
   // (a follower whose input has nothing more to read right now calls this,
@@ -350,7 +377,7 @@ class basic_record_reader {
     stats_ = {};
     stop_ = error::ok;
     line_no_ = 0;
-    in_piece_ = skip_piece_ = pull_end_ = in_held_piece_ = false;
+    in_piece_ = skip_piece_ = shown_open_ = pull_end_ = in_held_piece_ = false;
     lines_before_ = 0;
     delivered_ = {};
     queue_.clear();
@@ -485,6 +512,13 @@ class basic_record_reader {
   void take_piece(std::string_view text, std::uint8_t flags, Sink& sink) {
     in_piece_ = (flags & line::continued) != 0;
     refresh();
+    if (shown_open_ && !in_piece_) {
+      shown_open_ = false;
+      // The line shown early only got its terminator: nothing more to show,
+      // unless its message is still open in the joiner (this piece ends it).
+      const bool open = open_[static_cast<std::size_t>(piece_.stream) % 3];
+      if (text.empty() && !(options_.join_partials && open)) return;
+    }
     if (skip_piece_) {
       skip_piece_ = in_piece_;
       return;
@@ -647,6 +681,7 @@ class basic_record_reader {
   detail::time_text_copy piece_time_{};
   bool in_piece_ = false;
   bool skip_piece_ = false;  // the first piece was malformed
+  bool shown_open_ = false;  // the pieces so far were shown by show_open_line()
   // Messages open in the joiner, by stream, with their first line's time
   // text and number (the joiner keeps the time itself).
   std::array<bool, 3> open_{};

@@ -280,6 +280,46 @@ with open(tail_out, "w") as to, open(os.path.join(tmp, "tail.err"), "w") as te:
     if tail_lines() != want:
         fails.append("--tail 3 then follow: %s, expected %s" % (tail_lines(), want))
 
+# ---- -f --tail N on a set of plain files (read back from the end): the same
+# last N records as --tail N without -f, across member boundaries and with a
+# stream filter, then what is written
+pdir = os.path.join(tmp, "plain-set")
+os.mkdir(pdir)
+plog = os.path.join(pdir, "app.log")
+n = 0
+for member in ("app.log.2", "app.log.1", "app.log"):
+    with open(os.path.join(pdir, member), "w") as f:
+        for _ in range(40):
+            n += 1
+            f.write("2026-02-20T14:%02d:%02d.000000000Z %s F plain %d\n"
+                    % (n // 60, n % 60, "stderr" if n % 3 == 0 else "stdout", n))
+for args in (["--tail", "1"], ["--tail", "7"], ["--tail", "55"], ["--tail", "1000"],
+             ["--tail", "9", "--stream", "stderr"]):
+    once = subprocess.run([sandlog, "-o", "raw"] + args + [pdir], capture_output=True, text=True)
+    want = once.stdout.split("\n")[:-1]
+    fout = os.path.join(tmp, "ptail.out")
+    with open(fout, "w") as to:
+        p = subprocess.Popen([sandlog, "-f", "-o", "raw"] + args + [pdir], stdout=to,
+                             stderr=subprocess.DEVNULL)
+
+        def ptail():
+            with open(fout) as fo:
+                return fo.read().split("\n")[:-1]
+        wait_for(lambda: len(ptail()) >= len(want))
+        with open(plog, "a") as f:
+            n += 1
+            f.write("2026-02-20T15:00:00.000000000Z stderr F plain %d\n" % n)
+        wait_for(lambda: len(ptail()) >= len(want) + 1)
+        time.sleep(0.2)
+        p.send_signal(signal.SIGTERM)
+        p.wait(timeout=20)
+    got = ptail()
+    if once.returncode != 0 or not want or got != want + ["plain %d" % n]:
+        fails.append("-f %s on a plain set: %s, expected %s then 'plain %d'"
+                     % (" ".join(args), got[:12], want[:12], n))
+    # The line just appended is history for the next case.
+print("-f --tail on a plain set: 5 cases compared")
+
 # ---- without --follow, a Docker container's directory is its log too
 plain = subprocess.run([sandlog, "-o", "raw", ddir], capture_output=True, text=True)
 if '"ID"' in plain.stdout or cid + "\n" in plain.stdout or plain.returncode != 0:

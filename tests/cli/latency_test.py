@@ -7,6 +7,7 @@ back for a later chunk, for detection or for a buffer makes the case fail.
 
   latency_test.py SANDLOG
 """
+import json
 import os
 import signal
 import subprocess
@@ -151,6 +152,61 @@ t0 = time.time()
 p = subprocess.run([sandlog, "--follow", "--until", "2026-01-01T00:00:00Z", log],
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=SLACK)
 check("--until in the past ends a follow", p.returncode == 0)
+
+# 7. A line its writer has not finished (a prompt, a line cut by a writer's
+# buffer), on a followed file, on a pipe without --follow and as an open CRI
+# partial on a pipe: shown after the idle time, flagged partial; the rest of
+# the line, when it comes, is a record with the same time and stream.
+T = "2026-02-20T14:31:00.000000000Z"
+
+
+def unfinished_case(name, proc, write):
+    r = Reader(proc)
+    write(cri(1))
+    ok = r.wait_for('"message":"line 1"')
+    write(T + " stderr F Password: ")
+    ok = ok and r.wait_for('"partial":true,"message":"Password: "')
+    write("ok\n" + cri(2))
+    ok = ok and r.wait_for('"message":"line 2"')
+    records = [json.loads(l) for l in r.buf.decode().splitlines()]
+    rest = [x for x in records if x["message"] == "ok"]
+    check(name + ": an unfinished line is shown, then its rest with the same envelope",
+          ok and len(records) == 4 and len(rest) == 1 and rest[0]["time"] == T[:-1] + "Z"
+          and rest[0]["stream"] == "stderr" and not rest[0]["partial"],
+          r.buf.decode()[-400:])
+    return r
+
+
+flog = os.path.join(tmp, "prompt.log")
+open(flog, "w").close()
+p = start(["--follow", "-o", "ndjson", flog])
+
+
+def append(text):
+    with open(flog, "a") as f:
+        f.write(text)
+
+
+unfinished_case("followed file", p, append)
+stop(p)
+check("followed file: no error for the line shown early", b"" == p.stderr.read().strip())
+
+p = start(["-o", "ndjson"], stdin=subprocess.PIPE)
+
+
+def to_pipe(text):
+    p.stdin.write(text.encode())
+    p.stdin.flush()
+
+
+unfinished_case("pipe without --follow", p, to_pipe)
+to_pipe(T + " stdout P open fragment\n")
+r = Reader(p)
+check("pipe: an open CRI partial is shown after the idle time",
+      r.wait_for('"partial":true,"message":"open fragment"'))
+p.stdin.close()
+p.wait(timeout=10)
+check("pipe without --follow: ends cleanly", p.returncode == 0, p.stderr.read().decode())
 
 if failures:
     print("failed: %s" % ", ".join(failures))

@@ -25,8 +25,10 @@
 //
 // Output leaves before each wait, so a record is out as soon as its line is
 // complete and nothing more is ready. A message left open (a partial with no
-// final fragment, or a Docker line without its newline) is shown, flagged
-// partial, once its file has been idle for open_message_idle.
+// final fragment, or a Docker line without its newline) and a line its
+// writer has not finished are shown, flagged partial, once the file has been
+// quiet for open_message_idle (the rest of such a line, when it comes, is a
+// record with the same time and stream).
 #ifndef SANDLOG_CLI_FOLLOW_FILES_HPP
 #define SANDLOG_CLI_FOLLOW_FILES_HPP
 
@@ -52,8 +54,6 @@
 
 namespace sandlog_cli {
 
-// How long an open message waits for its continuation before it is shown.
-inline constexpr double open_message_idle = 1.0;
 // The longest wait between two looks at the files.
 inline constexpr int follow_poll_ms = 100;
 
@@ -171,8 +171,7 @@ class followed_file {
   // waited long enough.
   void idle() {
     rd_.flush(sink_);
-    if (rd_.has_open_message() && monotonic_seconds() - last_data_ >= open_message_idle)
-      rd_.end_messages(sink_);
+    show_quiet(rd_, sink_, last_data_);
   }
 
   void release_tail() { rd_.release_tail(sink_); }

@@ -46,6 +46,7 @@
 #include "out_buffer.hpp"
 #include "records.hpp"
 #include "report.hpp"
+#include "set_run.hpp"
 #include "sources.hpp"
 #include "text_escape.hpp"
 
@@ -173,7 +174,8 @@ class followed_set {
  public:
   followed_set(const options& opt, const render_options& ro, const cli_source& src,
                out_buffer& out, bool same_terminal)
-      : label_(source_label(src)), rd_(reader_opts(opt, ro, opt.format)), fields_(opt),
+      : opt_(&opt), ro_(&ro), label_(source_label(src)), rd_(reader_opts(opt, ro, opt.format)),
+        fields_(opt),
         sink_{{&out, &ro, &fields_, {&rep_, nullptr, same_terminal ? &out : nullptr, opt.strict},
                bare_output(opt, ro)},
               nullptr, ro.mode == output_mode::ndjson, {}},
@@ -255,6 +257,7 @@ class followed_set {
     for (std::size_t i = 0; i < now.size(); ++i)
       for (const held_file& h : held)
         if (h.dev == now[i].dev && h.ino == now[i].ino) upto = i + 1;
+    const std::optional<set_position> from = tail_start(held, now);
     for (const held_file& h : held) remember(h.fd, h.dev, h.ino);
     for (std::size_t i = 0; i < upto; ++i) {
       held_file h;
@@ -263,8 +266,12 @@ class followed_set {
         h.close();
       }
     }
-    for (std::size_t i = 0; i < held.size(); ++i) {
+    for (std::size_t i = from ? from->member : 0; i < held.size(); ++i) {
       const bool newest = i + 1 == held.size();
+      if (from && i == from->member) {
+        ::lseek(held[i].fd, static_cast<off_t>(from->offset), SEEK_SET);
+        held[i].offset = from->offset;
+      }
       if (newest && !starts_gzip(held[i].fd)) {
         cur_ = std::move(held[i]);
         held[i].fd = -1;
@@ -275,6 +282,33 @@ class followed_set {
         held[i].close();
       }
     }
+  }
+
+  // -f --tail N: where the history's last N records start, found back from
+  // the end as without -f (set_run.hpp), so a long history is not read
+  // through. The reader then takes the set's format from its head. Nullopt
+  // (read it all) without --tail, for Docker's binary formats, when the set
+  // cannot be cut, or when the names changed meanwhile (a rotation: the
+  // position might not be in the files held).
+  std::optional<set_position> tail_start(const std::vector<held_file>& held,
+                                         const std::vector<named_member>& now) {
+    if (!opt_->tail || held.empty()) return std::nullopt;
+    char head[512];
+    const ssize_t n = ::pread(held.back().fd, head, sizeof head, 0);
+    if (n > 0 && docker_head(*opt_, {head, static_cast<std::size_t>(n)})) return std::nullopt;
+    cli_source src;
+    src.name = label_;
+    for (const held_file& h : held) src.paths.push_back(h.path);
+    std::optional<sandlog::log_format> f = opt_->format;
+    if (!f) f = detect_set_format(src);
+    if (!f) return std::nullopt;
+    std::optional<set_position> p = find_tail_start(*opt_, *ro_, src, fields_, *f);
+    std::vector<named_member> again;
+    list_members(dir_, kubelet_, base_, again);
+    if (!p || !same_names(now, again) || !held_match(held, again)) return std::nullopt;
+    rd_ = reader(reader_opts(*opt_, *ro_, f));
+    fields_.attach(rd_);
+    return p;
   }
 
   // Reads what is new. Returns whether anything was read.
@@ -312,8 +346,7 @@ class followed_set {
   // waited long enough.
   void idle() {
     rd_.flush(sink_);
-    if (rd_.has_open_message() && monotonic_seconds() - last_data_ >= open_message_idle)
-      rd_.end_messages(sink_);
+    show_quiet(rd_, sink_, last_data_);
   }
 
   void release_tail() { rd_.release_tail(sink_); }
@@ -398,7 +431,9 @@ class followed_set {
         continue;
       }
       remember(h.fd, h.dev, h.ino);
-      if (starts_gzip(h.fd)) {  // a compressed copy, most likely of a file read
+      // A compressed copy, most likely of a file read. By its name too:
+      // dockerd writes the .gz in place, so it may have no bytes yet.
+      if (starts_gzip(h.fd) || sandlog::detail::ends_with(h.path, ".gz")) {
         h.close();
         continue;
       }
@@ -538,6 +573,8 @@ class followed_set {
     cur_.offset = 0;
   }
 
+  const options* opt_;
+  const render_options* ro_;
   std::string label_;
   std::string dir_, base_, key_;
   bool kubelet_ = false;

@@ -86,6 +86,21 @@ inline ssize_t read_some(int fd, char* buf, std::size_t n) {
   }
 }
 
+// pread(2) of exactly n bytes unless the file ends first; bytes read, or -1.
+inline ssize_t pread_full(int fd, char* p, std::size_t n, std::uint64_t at) {
+  std::size_t got = 0;
+  while (got < n) {
+    const ssize_t r = ::pread(fd, p + got, n - got, static_cast<off_t>(at + got));
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      return -1;
+    }
+    if (r == 0) break;
+    got += static_cast<std::size_t>(r);
+  }
+  return static_cast<ssize_t>(got);
+}
+
 inline void io_error(std::string_view name, int err) {
   erase_progress();
   std::fprintf(stderr, "sandlog: %.*s: %s\n", static_cast<int>(name.size()), name.data(),
@@ -122,6 +137,49 @@ inline bool looks_like_page(std::string_view body) noexcept {
 inline bool readable_now(int fd) noexcept {
   pollfd p{fd, POLLIN, 0};
   return poll(&p, 1, 0) > 0;
+}
+
+// How long a follower lets an input stay quiet while it holds something
+// unfinished (a line without its terminator, a message waiting for its
+// next fragment) before showing it, so nothing is held indefinitely.
+inline constexpr double open_message_idle = 1.0;
+
+// Whether the reader holds something show_quiet() would show.
+inline bool holds_unfinished(const reader& rd) noexcept {
+  return rd.has_open_line() || rd.has_open_message();
+}
+
+// The input has been quiet since `last_data` (monotonic seconds): once
+// open_message_idle has passed, the open line is shown as the first piece
+// of its line and every open message flagged unterminated.
+template <class Sink>
+void show_quiet(reader& rd, Sink& sink, double last_data) {
+  if (!holds_unfinished(rd) || monotonic_seconds() - last_data < open_message_idle) return;
+  rd.show_open_line(sink);
+  if (rd.has_open_message()) rd.end_messages(sink);
+}
+
+// Waits until fd is readable, but while the reader holds something
+// unfinished only until it is due to be shown (then shows it and goes on
+// waiting). Returns false when a signal asked the run to stop.
+template <class Sink, class Flush>
+bool wait_readable(int fd, reader& rd, Sink& sink, double last_data, Flush&& flush) {
+  for (;;) {
+    int ms = -1;
+    if (holds_unfinished(rd)) {
+      const double left = open_message_idle - (monotonic_seconds() - last_data);
+      ms = left <= 0 ? 0 : static_cast<int>(left * 1000) + 1;
+    }
+    pollfd p{fd, POLLIN, 0};
+    const int r = poll(&p, 1, ms);
+    if (r > 0) return true;
+    if (r < 0 && errno != EINTR) return true;  // the read reports it
+    if (stop_requested) return false;
+    if (r == 0) {
+      show_quiet(rd, sink, last_data);
+      if (!flush()) return false;
+    }
+  }
 }
 
 // Reads a whole JSON page (bounded by the decoder's document limit) and
@@ -435,8 +493,10 @@ inline bool read_member(const options& opt, const std::string& path, bool first_
     eof = true;
   }
   bool tail_done = false;
+  double last_data = monotonic_seconds();
   for (;;) {
     if (have != 0) {
+      last_data = monotonic_seconds();
       rd.feed({buf, have}, sink);
       if (stopped()) break;
       // An input with nothing more to read right now (a short read from a
@@ -460,6 +520,7 @@ inline bool read_member(const options& opt, const std::string& path, bool first_
       if (!follow || !in.regular || stop_requested) break;
       // Following: print what --tail kept, then wait for the file to grow.
       rd.flush(sink);
+      show_quiet(rd, sink, last_data);
       notes.early(opt, in.name, rd.stats());
       if (!tail_done) {
         rd.release_tail(sink);
@@ -478,6 +539,10 @@ inline bool read_member(const options& opt, const std::string& path, bool first_
       }
       eof = false;
     }
+    // A pipe or terminal that holds back the end of a line or message: the
+    // wait ends in time to show it.
+    if (!in.regular && holds_unfinished(rd) && !wait_readable(in.fd, rd, sink, last_data, flush))
+      break;
     const ssize_t r = read_some(in.fd, buf, read_size);
     if (r < 0) {
       if (errno == EINTR) break;  // stopped by a signal

@@ -55,21 +55,6 @@ inline constexpr std::uint64_t default_block_size = std::uint64_t{4} << 20;
 // holder writes its output once it has this much.
 inline constexpr std::size_t piece_size = std::size_t{1} << 20;
 
-// pread(2) of exactly n bytes unless the file ends first; bytes read, or -1.
-inline ssize_t pread_full(int fd, char* p, std::size_t n, std::uint64_t at) {
-  std::size_t got = 0;
-  while (got < n) {
-    const ssize_t r = ::pread(fd, p + got, n - got, static_cast<off_t>(at + got));
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      return -1;
-    }
-    if (r == 0) break;
-    got += static_cast<std::size_t>(r);
-  }
-  return static_cast<ssize_t>(got);
-}
-
 // Where the first line starting at or after `at` begins in the mapped file
 // (the byte before `at` tells whether one starts right there), or the size.
 inline std::uint64_t line_start(const char* file, std::uint64_t size, std::uint64_t at) noexcept {

@@ -459,6 +459,34 @@ class line_engine {
     return error::ok;
   }
 
+  // The open line so far, without a '\r' that may precede a '\n'.
+  std::string_view open_text() const noexcept {
+    if (skipping_) return {};
+    return {carry_.data(), carry_.size()};
+  }
+
+  // Delivers the open line as a piece flagged continued: what follows, up to
+  // the terminator, is the line's next piece, as after a max_line cut (but
+  // not counted in stats().split, which counts lines over the limit).
+  template <class Sink>
+  error release_open(Sink& sink) {
+    if (error_ != error::ok) return error_;
+    if (skipping_ || carry_.empty()) return error::ok;
+    if (!deliver(sink, line{std::string_view(carry_.data(), carry_.size()), line::continued}))
+      return error_;
+    carry_.clear();
+    released_ = true;
+    released_at_ = stats_.lines;
+    return error::ok;
+  }
+
+  // Whether the open line was released and nothing of it has come since
+  // (no line has ended, so the count of lines tells it without a test in
+  // the line loop).
+  bool released_empty() const noexcept {
+    return released_ && released_at_ == stats_.lines && carry_.empty() && !held_cr_;
+  }
+
   template <class Sink>
   error flush_tail(Sink& sink) {
     if (error_ != error::ok) return error_;
@@ -470,9 +498,11 @@ class line_engine {
     if (skipping_) {
       skipping_ = false;
       end_of_line();
-    } else if (!carry_.empty()) {
+    } else if (!carry_.empty() || released_empty()) {
+      // A released line ends here too: its last piece, empty, says so.
       if (!take(nullptr, 0, true, line::unterminated, sink)) return error_;
     }
+    released_ = false;
     return error::ok;
   }
 
@@ -506,6 +536,8 @@ class line_engine {
   bool swallow_lf_ = false;  // any: a '\r' ended the last chunk and a line; skip one '\n'
   bool skipping_ = false;    // dropping the rest of an overlong line
   bool cut_ = false;         // the open line has been split
+  bool released_ = false;    // release_open() gave the open line's bytes so far
+  std::uint64_t released_at_ = 0;  // stats_.lines then
   error error_ = error::ok;  // sticky: line_too_long (overflow::fail) or a sink's error
   bool pull_end_ = false;    // push_end() was called
 };
