@@ -355,6 +355,7 @@ resumes=0
 resume_replayed=0
 ns_lost=0
 out_of_order=0
+out_of_order_stream=0
 for c in json-interleave local-interleave json-burst local-burst; do
   id=$(dk inspect -f '{{.Id}}' "$c")
   url="http://x/containers/$id/logs?stdout=1&stderr=1&timestamps=1"
@@ -362,6 +363,13 @@ for c in json-interleave local-interleave json-burst local-burst; do
   # lines logged after a line timed later (9-digit UTC times sort as text)
   ooo=$(awk '{ if ($1 < max) n++; else max = $1 } END { print n + 0 }' "$work/$c.t.all")
   out_of_order=$((out_of_order + ooo))
+  # and within one stream (one copier)
+  dk logs -t "$c" 2>/dev/null >"$work/$c.t.only.out"
+  dk logs -t "$c" 2>"$work/$c.t.only.err" >/dev/null
+  for f in "$work/$c.t.only.out" "$work/$c.t.only.err"; do
+    n=$(awk '{ if ($1 < max) n++; else max = $1 } END { print n + 0 }' "$f")
+    out_of_order_stream=$((out_of_order_stream + n))
+  done
   size=$(stat -c %s "$work/$c.tbody")
   for part in 3 2; do
     cut=$((size / part + 5))
@@ -394,7 +402,8 @@ for c in json-interleave local-interleave json-burst local-burst; do
   done
 done
 echo "resume over the live API: $resumes whole-second resumes exact, $resume_replayed replayed records dropped;" \
-  "lines logged after a later-timed line: $out_of_order; lost by exact-instant resumes: $ns_lost"
+  "lines logged after a later-timed line: $out_of_order (within one stream: $out_of_order_stream);" \
+  "lost by exact-instant resumes: $ns_lost"
 
 # Bad input from the same daemon: a TTY body read as multiplexed, a body cut
 # inside a frame, a local file cut inside a record.
