@@ -98,8 +98,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (whole.ec == sandlog::error::ok && !whole.entries.empty() &&
       jo.on_overflow != sandlog::overflow::fail) {
     const std::size_t k = sizes[0] % (whole.entries.size() + 1);
-    const std::size_t at = k == whole.entries.size() ? payload.size()
-                                                     : static_cast<std::size_t>(whole.entries[k].offset);
+    const std::size_t at = k == whole.entries.size()
+                               ? payload.size()
+                               : static_cast<std::size_t>(whole.entries[k].offset);
     SANDLOG_FUZZ_ASSERT(run_two_files(payload, at, sizes, lo, jo) == whole.messages);
   }
   return 0;

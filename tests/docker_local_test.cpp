@@ -537,7 +537,9 @@ streamed stream_files(const std::vector<std::string>& files,
                       sandlog::joiner_options jo = {}) {
   streamed s;
   sandlog::local_stream ls({}, jo, join);
-  auto on_msg = [&](const sandlog::joined_record& r) { s.messages.push_back(sandlog_test::to_ref(r)); };
+  auto on_msg = [&](const sandlog::joined_record& r) {
+    s.messages.push_back(sandlog_test::to_ref(r));
+  };
   for (std::size_t f = 0; f < files.size(); ++f) {
     std::size_t at = 0;
     std::vector<std::size_t> ends = f < cuts.size() ? cuts[f] : std::vector<std::size_t>{};
@@ -629,7 +631,9 @@ TEST_CASE("local_stream: a line whose fragments straddle a rotation comes out wh
   std::vector<sandlog_test::ref_message> apart;
   for (const std::string* file : {&older, &newer}) {
     sandlog::local_stream ls;
-    auto on_msg = [&](const sandlog::joined_record& r) { apart.push_back(sandlog_test::to_ref(r)); };
+    auto on_msg = [&](const sandlog::joined_record& r) {
+      apart.push_back(sandlog_test::to_ref(r));
+    };
     REQUIRE(ls.feed(*file, on_msg) == error::ok);
     REQUIRE(ls.end_file() == error::ok);
     REQUIRE(ls.finish(on_msg) == error::ok);

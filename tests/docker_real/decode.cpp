@@ -146,7 +146,8 @@ int main(int argc, char** argv) {
     if (sandlog::error e = dec.finish(); e != sandlog::error::ok) return fail("local", e, dec.error_offset());
     if (sandlog::error e = joiner.finish(on_message); e != sandlog::error::ok) return fail("join", e, 0);
     std::fprintf(stderr, "records=%llu bytes=%llu entries=%llu broken=%llu headless_files=%llu\n",
-                 static_cast<unsigned long long>(out.records), static_cast<unsigned long long>(out.bytes),
+                 static_cast<unsigned long long>(out.records),
+                 static_cast<unsigned long long>(out.bytes),
                  static_cast<unsigned long long>(dec.records()),
                  static_cast<unsigned long long>(joiner.stats().broken),
                  static_cast<unsigned long long>(headless));
@@ -219,7 +220,8 @@ int main(int argc, char** argv) {
     opts.on_overflow = sandlog::overflow::fail;
     // Docker's since= takes nanoseconds and keeps the records at that instant.
     sandlog::resume_options ro;
-    ro.precision = seconds ? sandlog::since_precision::seconds : sandlog::since_precision::nanoseconds;
+    ro.precision =
+        seconds ? sandlog::since_precision::seconds : sandlog::since_precision::nanoseconds;
     if (seconds) ro.max_remembered = std::size_t{1} << 22;
     sandlog::resume_cursor cursor(ro);
     std::uint64_t first = 0;
@@ -243,7 +245,9 @@ int main(int argc, char** argv) {
       // dropped with it (no finish()).
       sandlog::docker_api_decoder dec(opts);
       sandlog::error e = sandlog::error::ok;
-      if (!read_chunks(files[0], [&](std::string_view c) { return (e = dec.feed(c, sink)) == sandlog::error::ok; }))
+      if (!read_chunks(files[0], [&](std::string_view c) {
+            return (e = dec.feed(c, sink)) == sandlog::error::ok;
+          }))
         return e == sandlog::error::ok ? 1 : fail(files[0], e, dec.error_offset());
     }
     const std::optional<sandlog::timestamp> since = cursor.reconnect();
@@ -252,8 +256,8 @@ int main(int argc, char** argv) {
       return 1;
     }
     char since_text[40];
-    std::snprintf(since_text, sizeof since_text, "%lld.%09u", static_cast<long long>(since->seconds),
-                  static_cast<unsigned>(since->nanos));
+    std::snprintf(since_text, sizeof since_text, "%lld.%09u",
+                  static_cast<long long>(since->seconds), static_cast<unsigned>(since->nanos));
     if (files.size() == 1) {
       std::printf("%s\n", since_text);
       return 0;
@@ -261,15 +265,18 @@ int main(int argc, char** argv) {
     second_part = true;
     sandlog::docker_api_decoder dec(opts);
     sandlog::error e = sandlog::error::ok;
-    if (!read_chunks(files[1], [&](std::string_view c) { return (e = dec.feed(c, sink)) == sandlog::error::ok; }))
+    if (!read_chunks(files[1], [&](std::string_view c) {
+          return (e = dec.feed(c, sink)) == sandlog::error::ok;
+        }))
       return e == sandlog::error::ok ? 1 : fail(files[1], e, dec.error_offset());
     if (sandlog::error fin = dec.finish(sink); fin != sandlog::error::ok)
       return fail(files[1], fin, dec.error_offset());
     const sandlog::resume_stats& st = cursor.stats();
     std::fprintf(stderr, "records=%llu first=%llu replayed=%llu older=%llu exact=%d since=%s\n",
-                 static_cast<unsigned long long>(out.records), static_cast<unsigned long long>(first),
-                 static_cast<unsigned long long>(st.replayed), static_cast<unsigned long long>(st.older),
-                 cursor.exact() ? 1 : 0, since_text);
+                 static_cast<unsigned long long>(out.records),
+                 static_cast<unsigned long long>(first),
+                 static_cast<unsigned long long>(st.replayed),
+                 static_cast<unsigned long long>(st.older), cursor.exact() ? 1 : 0, since_text);
     std::fflush(stdout);
     return cursor.exact() ? 0 : 1;
   }

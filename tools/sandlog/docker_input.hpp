@@ -182,8 +182,8 @@ class docker_stream {
   // `gzipped`); returns false for one. A local set's open messages stay open
   // for the next member.
   template <class Sink>
-  bool end_member(const std::string& name, reader& rd, Sink& sink, out_buffer* flush_first = nullptr,
-                  bool gzipped = false) {
+  bool end_member(const std::string& name, reader& rd, Sink& sink,
+                  out_buffer* flush_first = nullptr, bool gzipped = false) {
     if (!in_member_) return true;
     in_member_ = false;
     sandlog::error e;
@@ -253,7 +253,8 @@ class member_router {
   bool take(std::string_view s, docker_stream& dock, reader& rd, Sink& sink) {
     if (!decided_) {
       if (s.empty()) return true;
-      if (!held_.empty() || (opt_->docker == docker_body::detect && !opt_->format && detail::undecided(s))) {
+      if (!held_.empty() ||
+          (opt_->docker == docker_body::detect && !opt_->format && detail::undecided(s))) {
         held_.append(s.data(), s.size());
         if (held_.size() < (std::size_t{64} << 10) && detail::undecided(held_)) return true;
         s = held_;
@@ -274,8 +275,10 @@ class member_router {
       const std::string s = std::move(held_);
       held_.clear();
       decide(s, dock, rd, sink);
-      if (docker_) dock.feed(s, rd, sink);
-      else rd.feed(s, sink);
+      if (docker_)
+        dock.feed(s, rd, sink);
+      else
+        rd.feed(s, sink);
     }
     decided_ = false;
     return !docker_ || dock.end_member(name, rd, sink, flush_first, gzipped);
@@ -286,8 +289,10 @@ class member_router {
   void decide(std::string_view head, docker_stream& dock, reader& rd, Sink& sink) {
     decided_ = true;
     docker_ = docker_head(*opt_, head);
-    if (docker_) dock.begin(head);
-    else dock.end_source(rd, sink);  // lines after a local set: its messages end there
+    if (docker_)
+      dock.begin(head);
+    else
+      dock.end_source(rd, sink);  // lines after a local set: its messages end there
   }
 
   const options* opt_;
@@ -314,9 +319,9 @@ struct docker_read {
 // record before it; a type-3 frame ends the body with the daemon's message.
 // Reads to the end of the input (for a pipe: until its writer closes it, so
 // `curl ...follow=1 | sandlog` streams).
-inline docker_read read_docker(const options& opt, int fd, const std::string& name,
-                               const char* buf, std::size_t& have, bool& eof, reader& rd,
-                               record_sink& sink, out_buffer& out, docker_stream& dock) {
+inline docker_read read_docker(const options& opt, int fd, const std::string& name, const char* buf,
+                               std::size_t& have, bool& eof, reader& rd, record_sink& sink,
+                               out_buffer& out, docker_stream& dock) {
   docker_read res;
   std::string_view first(buf, have);
   // A pipe's first read may hold too few bytes to tell (a writer sending a

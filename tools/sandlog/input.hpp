@@ -353,8 +353,9 @@ inline void read_gzip_member(const options& opt, input_file& in, char* buf, std:
 // mmap windows, or a pipe; with `follow`, keeps reading as it grows. Returns
 // false when writing the output failed.
 inline bool read_member(const options& opt, const std::string& path, bool first_member, bool follow,
-                      reader& rd, record_sink& sink, error_reporter& rep, out_buffer& out,
-                      char* buf, int& status, bool& bad, source_notes& notes, docker_stream& dock) {
+                        reader& rd, record_sink& sink, error_reporter& rep, out_buffer& out,
+                        char* buf, int& status, bool& bad, source_notes& notes,
+                        docker_stream& dock) {
   auto flush = [&]() -> bool {
     if (out.flush(1)) return true;
     io_error("standard output", errno);

@@ -157,8 +157,13 @@ struct set_position {
 class set_cursor {
  public:
   set_cursor(const options& opt, const cli_source& src, set_position from, std::size_t chunk)
-      : src_(&src), member_(from.member), start_(from.offset), chunk_(chunk),
-        buf_(new char[chunk]), dock_(opt), route_(opt) {}
+      : src_(&src),
+        member_(from.member),
+        start_(from.offset),
+        chunk_(chunk),
+        buf_(new char[chunk]),
+        dock_(opt),
+        route_(opt) {}
   set_cursor(const set_cursor&) = delete;
   set_cursor& operator=(const set_cursor&) = delete;
   ~set_cursor() { close(); }
