@@ -4,6 +4,9 @@
 #   json-file   sandlog -o raw      beside   jq -rj .log
 #   API body    sandlog -o raw      beside   sandlog on the json-file
 #   local file  sandlog -o raw      beside   sandlog on the json-file
+#   local, gzip sandlog -o raw      beside   zcat | sandlog, and the plain file
+#               (the file gzip-compressed as Docker's rotation leaves it,
+#               decoded in place)
 #
 #   bench/docker_cli_bench.sh [SIZE_MB] [DIR] [SANDLOG]
 #     SIZE_MB  size of the json-file log (default 256); the body and the
@@ -22,6 +25,7 @@ mkdir -p "$dir"
 json=$dir/json-${size_mb}m.log
 body=$dir/api-${size_mb}m.body
 local=$dir/local-${size_mb}m.log
+local_gz=$dir/local-${size_mb}m.log.1.gz
 
 if [ ! -s "$json" ] || [ ! -s "$body" ] || [ ! -s "$local" ]; then
   python3 - "$size_mb" "$json" "$body" "$local" <<'EOF'
@@ -59,16 +63,21 @@ with open(json_path, "wb") as js, open(body_path, "wb") as api, open(local_path,
         i += 1
 EOF
 fi
-cat "$json" "$body" "$local" >/dev/null  # warm the page cache
+[ -s "$local_gz" ] || gzip -c "$local" >"$local_gz"
+cat "$json" "$body" "$local" "$local_gz" >/dev/null  # warm the page cache
 
 run_jq() { jq -rj .log "$json"; }
 run_json() { "$sandlog" --no-progress -o raw "$json"; }
 run_api() { "$sandlog" --no-progress -o raw "$body"; }
 run_local() { "$sandlog" --no-progress -o raw "$local"; }
+run_local_gz() { "$sandlog" --no-progress -o raw "$local_gz"; }
+run_zcat_local() { zcat "$local_gz" | "$sandlog" --no-progress -o raw; }
 
 cmp <(run_json) <(run_jq) || { echo "sandlog and jq disagree on the json-file" >&2; exit 1; }
 cmp <(run_json) <(run_api) || { echo "the API body gives other records" >&2; exit 1; }
 cmp <(run_json) <(run_local) || { echo "the local file gives other records" >&2; exit 1; }
+cmp <(run_local) <(run_local_gz) || { echo "the gzip local file gives other records" >&2; exit 1; }
+cmp <(run_local) <(run_zcat_local) || { echo "zcat | sandlog gives other records" >&2; exit 1; }
 
 median3() {  # command: "wall cpu" medians of three runs, in seconds
   local walls=() cpus=() line
@@ -83,9 +92,11 @@ read -r w_jq c_jq < <(median3 run_jq)
 read -r w_json c_json < <(median3 run_json)
 read -r w_api c_api < <(median3 run_api)
 read -r w_local c_local < <(median3 run_local)
+read -r w_local_gz c_local_gz < <(median3 run_local_gz)
+read -r w_zcat c_zcat < <(median3 run_zcat_local)
 lines=$(wc -l <"$json")
-printf 'inputs: %d lines; json-file %d bytes, API body %d, local %d (outputs identical)\n' "$lines" \
-  "$(stat -c %s "$json")" "$(stat -c %s "$body")" "$(stat -c %s "$local")"
+printf 'inputs: %d lines; json-file %d bytes, API body %d, local %d, local gzip %d (outputs identical)\n' \
+  "$lines" "$(stat -c %s "$json")" "$(stat -c %s "$body")" "$(stat -c %s "$local")" "$(stat -c %s "$local_gz")"
 printf 'load average: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
 printf '%-26s %8s %8s %12s\n' command wall_s cpu_s "M lines/s"
 row() { printf '%-26s %8.3f %8.3f %12.2f\n' "$1" "$2" "$3" "$(echo "$lines / $3 / 1000000" | bc -l)"; }
@@ -93,6 +104,11 @@ row "jq -rj .log (json-file)" "$w_jq" "$c_jq"
 row "sandlog json-file" "$w_json" "$c_json"
 row "sandlog API body" "$w_api" "$c_api"
 row "sandlog local file" "$w_local" "$c_local"
+row "sandlog local file .gz" "$w_local_gz" "$c_local_gz"
+row "zcat .gz | sandlog" "$w_zcat" "$c_zcat"
 printf 'sandlog json-file is %.1fx jq (CPU time)\n' "$(echo "$c_jq / $c_json" | bc -l)"
 printf 'API body costs %.2fx, local file %.2fx the json-file (CPU time)\n' \
   "$(echo "$c_api / $c_json" | bc -l)" "$(echo "$c_local / $c_json" | bc -l)"
+printf 'local .gz in place: %.2fx the plain local file (wall), %.2fx zcat | sandlog (wall; CPU %.2fx)\n' \
+  "$(echo "$w_local_gz / $w_local" | bc -l)" "$(echo "$w_zcat / $w_local_gz" | bc -l)" \
+  "$(echo "$c_zcat / $c_local_gz" | bc -l)"

@@ -519,3 +519,152 @@ TEST_CASE("join: overflow::fail is sticky until reset") {
   j.reset();
   CHECK(j.finish([](const sandlog::joined_record&) {}) == error::ok);
 }
+
+// ---- local_stream: the files of a set, pushed in chunks ----
+
+namespace {
+
+struct streamed {
+  std::vector<sandlog_test::ref_message> messages;
+  std::vector<error> file_errors;
+  std::vector<std::uint64_t> file_offsets;
+};
+
+// Feeds each file through one local_stream, the file cut at `cuts` (offsets
+// within it, ascending), each chunk in its own exact-size block.
+streamed stream_files(const std::vector<std::string>& files,
+                      const std::vector<std::vector<std::size_t>>& cuts, bool join = true,
+                      sandlog::joiner_options jo = {}) {
+  streamed s;
+  sandlog::local_stream ls({}, jo, join);
+  auto on_msg = [&](const sandlog::joined_record& r) {
+    s.messages.push_back(sandlog_test::to_ref(r));
+  };
+  for (std::size_t f = 0; f < files.size(); ++f) {
+    std::size_t at = 0;
+    std::vector<std::size_t> ends = f < cuts.size() ? cuts[f] : std::vector<std::size_t>{};
+    ends.push_back(files[f].size());
+    for (std::size_t end : ends) {
+      std::vector<char> block(files[f].begin() + static_cast<std::ptrdiff_t>(at),
+                              files[f].begin() + static_cast<std::ptrdiff_t>(end));
+      (void)ls.feed(std::string_view(block.data(), block.size()), on_msg);
+      at = end;
+    }
+    s.file_errors.push_back(ls.end_file());
+    s.file_offsets.push_back(ls.file_error_offset());
+  }
+  REQUIRE(ls.finish(on_msg) == error::ok);
+  return s;
+}
+
+// A small set: whole lines of both streams, a stdout line in three
+// fragments and a stderr one in two, the last line without '\n'.
+std::string small_set_input() {
+  return sandlog_test::local_line("stdout", 10, "first", "A") +
+         sandlog_test::local_line("stdout", 11, std::string(25, 'o'), "B", 10) +
+         sandlog_test::local_line("stderr", 12, std::string(15, 'e'), "C", 10) +
+         sandlog_test::local_line("stderr", 13, "whole err", "D") +
+         sandlog_test::local_line("stdout", 14, "tail", "E", 16384, false);
+}
+
+}  // namespace
+
+TEST_CASE("local_stream: the same messages at every cut point of a small input") {
+  const std::string in = small_set_input();
+  const auto ref = sandlog_test::reference_local(in, 1 << 20);
+  REQUIRE(ref.ec == error::ok);
+  const auto want = sandlog_test::reference_local_join(ref.entries, 1 << 20);
+  REQUIRE(want.size() == 5);
+  CHECK(want[1].text == std::string(25, 'o'));
+  for (std::size_t cut = 0; cut <= in.size(); ++cut) {
+    INFO("cut at " << cut);
+    const streamed one = stream_files({in}, {{cut}});
+    CHECK(one.messages == want);
+    CHECK(one.file_errors == std::vector<error>{error::ok});
+    // and every pair of cut points
+    for (std::size_t cut2 = cut; cut2 <= in.size(); cut2 += 7) {
+      const streamed two = stream_files({in}, {{cut, cut2}});
+      CHECK(two.messages == want);
+    }
+  }
+}
+
+TEST_CASE("local_stream: random chunkings give what one chunk gives") {
+  const std::string big(70000, 'x');
+  const std::string in = small_set_input() + sandlog_test::local_line("stdout", 20, big, "F") +
+                         sandlog_test::local_line("stderr", 21, "after", "G");
+  const streamed whole = stream_files({in}, {});
+  REQUIRE(whole.messages.size() == 7);
+  CHECK(whole.messages[5].text == big);
+  std::mt19937 rng(17);
+  for (int round = 0; round < 200; ++round) {
+    std::vector<std::size_t> cuts;
+    std::size_t at = 0;
+    const std::size_t step = round % 2 == 0 ? 64 : 8192;
+    while ((at += 1 + rng() % step) < in.size()) cuts.push_back(at);
+    const streamed got = stream_files({in}, {cuts});
+    REQUIRE(got.messages == whole.messages);
+  }
+}
+
+TEST_CASE("local_stream: a line whose fragments straddle a rotation comes out whole") {
+  const std::string frags = sandlog_test::local_line("stdout", 5, std::string(30, 'l'), "L", 10);
+  const auto f = records_of(frags);
+  REQUIRE(f.size() == 3);
+  const std::string older = sandlog_test::local_line("stdout", 1, "before", "A") + f[0] + f[1];
+  const std::string newer = f[2] + sandlog_test::local_line("stderr", 6, "after", "B");
+  const streamed whole = stream_files({older + newer}, {});
+  for (std::size_t c1 = 0; c1 <= older.size(); c1 += 3)
+    for (std::size_t c2 = 0; c2 <= newer.size(); c2 += 5) {
+      INFO("cuts " << c1 << ", " << c2);
+      const streamed two = stream_files({older, newer}, {{c1}, {c2}});
+      REQUIRE(two.messages == whole.messages);
+      REQUIRE(two.file_errors == std::vector<error>{error::ok, error::ok});
+    }
+  REQUIRE(whole.messages.size() == 3);
+  CHECK(whole.messages[1].text == std::string(30, 'l'));
+  CHECK(whole.messages[1].nanos == 5);
+  CHECK(whole.messages[1].flags == 0);
+
+  // Read as two sets (a joiner per file), the line is cut in two.
+  sandlog::local_join_stats st;
+  std::vector<sandlog_test::ref_message> apart;
+  for (const std::string* file : {&older, &newer}) {
+    sandlog::local_stream ls;
+    auto on_msg = [&](const sandlog::joined_record& r) {
+      apart.push_back(sandlog_test::to_ref(r));
+    };
+    REQUIRE(ls.feed(*file, on_msg) == error::ok);
+    REQUIRE(ls.end_file() == error::ok);
+    REQUIRE(ls.finish(on_msg) == error::ok);
+    if (file == &newer) st = ls.joiner().stats();
+  }
+  REQUIRE(apart.size() == 4);
+  CHECK(apart[1].flags == sandlog::line::unterminated);
+  CHECK(apart[2].text == std::string(10, 'l'));
+  CHECK(st.headless == 1);
+}
+
+TEST_CASE("local_stream: a file that ends inside a record is its error; the next file goes on") {
+  const std::string frags = sandlog_test::local_line("stdout", 5, std::string(30, 'l'), "L", 10);
+  const auto f = records_of(frags);
+  const std::string cut_rec = sandlog_test::local_line("stderr", 3, "cut short", "X");
+  const std::string older = f[0] + f[1] + cut_rec.substr(0, cut_rec.size() - 3);
+  const std::string newer = f[2];
+  const streamed s = stream_files({older, newer}, {{7}, {}});
+  CHECK(s.file_errors == std::vector<error>{error::truncated_record, error::ok});
+  CHECK(s.file_offsets[0] == f[0].size() + f[1].size());
+  REQUIRE(s.messages.size() == 1);
+  CHECK(s.messages[0].text == std::string(30, 'l'));
+}
+
+TEST_CASE("local_stream: without joining, each entry as written, fragments flagged continued") {
+  const std::string frags = sandlog_test::local_line("stdout", 5, std::string(30, 'l'), "L", 10);
+  const auto f = records_of(frags);
+  const streamed s = stream_files({f[0] + f[1], f[2]}, {{4}, {9}}, false);
+  REQUIRE(s.messages.size() == 3);
+  CHECK(s.messages[0].flags == sandlog::line::continued);
+  CHECK(s.messages[1].flags == sandlog::line::continued);
+  CHECK(s.messages[2].flags == 0);
+  CHECK(s.messages[2].text == std::string(10, 'l'));
+}

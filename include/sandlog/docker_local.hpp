@@ -11,7 +11,9 @@
 //
 // local_decoder is fed chunks of such a file and hands out one local_entry
 // per record; local_joiner puts the fragments of a long line (Docker cuts
-// lines at 16 KiB) back together by their id and ordinal.
+// lines at 16 KiB) back together by their id and ordinal; local_stream
+// drives both over the files of a rotated set, so that a line whose
+// fragments straddle a rotation comes out whole.
 #ifndef SANDLOG_DOCKER_LOCAL_HPP
 #define SANDLOG_DOCKER_LOCAL_HPP
 
@@ -378,6 +380,75 @@ class local_joiner {
   cri_joiner joiners_[slots];
   slot open_[slots];
   local_join_stats stats_;
+};
+
+// Reads the files of one local-driver set, oldest first (or a single file),
+// each fed in chunks of any size, as one stream of messages: a local_decoder
+// per file (offsets count from each file's start) and one local_joiner across
+// them, so that a message whose fragments straddle a rotation comes out as
+// one, as `docker logs` shows it. The output does not depend on where the
+// chunks were cut.
+//
+// sink(const joined_record&) receives each message (or, with join false,
+// each entry as written: flagged line::continued when it is a fragment that
+// is not `last`). A file that ends badly (end_file() returns its error, with
+// decoder().error_offset()) leaves the joiner as it was: the next file goes
+// on, its fragments joining only what they continue by id and ordinal.
+class local_stream {
+ public:
+  explicit local_stream(local_options decoding = {}, joiner_options joining = {},
+                        bool join = true) noexcept
+      : decoder_(decoding), joiner_(joining), join_(join) {}
+
+  // Decodes one chunk of the current file. Returns the decoder's error
+  // (sticky until end_file()), the joiner's, or the sink's.
+  template <class Sink>
+  error feed(std::string_view chunk, Sink&& sink) {
+    return decoder_.feed(chunk, [&](const local_entry& e) -> error {
+      if (join_) return joiner_.add(e, sink);
+      joined_record j{e.record, 0};
+      if (e.record.partial && !(e.has_metadata && e.metadata.last)) j.flags = line::continued;
+      j.record.partial = j.is_continued();
+      return detail::call_sink(sink, static_cast<const joined_record&>(j));
+    });
+  }
+
+  // Ends the current file: error::truncated_record if it stopped inside a
+  // record, or the error that stopped it (its offset in file_error_offset()),
+  // else error::ok. The decoder starts afresh for the next file; messages
+  // left open stay open. Allocates nothing.
+  error end_file() noexcept {
+    const error e = decoder_.finish();
+    file_error_offset_ = e == error::ok ? 0 : decoder_.error_offset();
+    decoder_.reset();
+    return e;
+  }
+
+  // Where, in its file, the error end_file() last returned lies.
+  std::uint64_t file_error_offset() const noexcept { return file_error_offset_; }
+
+  // Ends the set: each stream's open message is delivered flagged
+  // line::unterminated. The stream can then start a new set.
+  template <class Sink>
+  error finish(Sink&& sink) {
+    return joiner_.finish(sink);
+  }
+
+  const local_decoder& decoder() const noexcept { return decoder_; }
+  const local_joiner& joiner() const noexcept { return joiner_; }
+
+  // Forgets everything, open messages included; keeps memory.
+  void reset() noexcept {
+    decoder_.reset();
+    joiner_.reset();
+    file_error_offset_ = 0;
+  }
+
+ private:
+  local_decoder decoder_;
+  local_joiner joiner_;
+  bool join_ = true;
+  std::uint64_t file_error_offset_ = 0;
 };
 
 }  // namespace sandlog

@@ -14,13 +14,25 @@
 //       line, then '\n' unless unterminated; --times puts the line's time
 //       (9 fraction digits, as `docker logs -t`) and a space before it;
 //       --mux reads the body as multiplexed without looking
+//   decode api-resume [--seconds] PART [REST]
+//       the resume cursor (follow.hpp) over a timestamps=1 body read in two
+//       requests: PART is the first one, cut anywhere (its unfinished frame
+//       and line are dropped, as after a lost connection); alone, prints the
+//       since= value to ask for next (SECONDS.NANOS; --seconds: the cursor
+//       at whole seconds, remembering up to 2^22 records of the last one). With REST, the body
+//       fetched with that since=: its records go through the same cursor
+//       (the replayed ones dropped) and every delivered line is printed as
+//       `docker logs -t` does (9 fraction digits); stderr has
+//       "records=N first=N replayed=N older=N exact=0|1 since=S".
 // Files are read in 64 KiB chunks and fed as such. Counts go to stderr as
 // "records=N bytes=N". Exit 1 on any decoding error, with its offset.
 #include <sandlog/docker_api.hpp>
 #include <sandlog/docker_local.hpp>
+#include <sandlog/follow.hpp>
 
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -76,7 +88,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string mode = argv[1];
-  bool legacy = false, timestamps = false, times = false, mux = false;
+  bool legacy = false, timestamps = false, times = false, mux = false, seconds = false;
   int filter = 0;
   std::vector<const char*> files;
   for (int i = 2; i < argc; ++i) {
@@ -85,6 +97,7 @@ int main(int argc, char** argv) {
     else if (a == "--timestamps") timestamps = true;
     else if (a == "--times") times = true;
     else if (a == "--mux") mux = true;
+    else if (a == "--seconds") seconds = true;
     else if (a == "--stream" && i + 1 < argc) {
       const std::string s = argv[++i];
       filter = static_cast<int>(s == "out" ? sandlog::stream_kind::out : sandlog::stream_kind::err);
@@ -97,6 +110,9 @@ int main(int argc, char** argv) {
   if (mode == "local" || mode == "local-joined") {
     sandlog::local_decoder dec;
     sandlog::local_joiner joiner({max_line, sandlog::overflow::fail});
+    // A joiner per file, only to count the files that begin in the middle
+    // of a line (a rotation that fell between two fragments).
+    std::uint64_t headless = 0;
     auto on_message = [&](const sandlog::joined_record& j) {
       if (!wanted(filter, j.record.stream)) return;
       ++out.records;
@@ -118,15 +134,23 @@ int main(int argc, char** argv) {
     // and end in the next.
     for (const char* f : files) {
       sandlog::error e = sandlog::error::ok;
-      if (!read_chunks(f, [&](std::string_view c) { return (e = dec.feed(c, on_entry)) == sandlog::error::ok; }))
+      sandlog::local_stream alone;
+      auto ignore = [](const sandlog::joined_record&) {};
+      if (!read_chunks(f, [&](std::string_view c) {
+            (void)alone.feed(c, ignore);
+            return (e = dec.feed(c, on_entry)) == sandlog::error::ok;
+          }))
         return e == sandlog::error::ok ? 1 : fail(f, e, dec.error_offset());
+      headless += alone.joiner().stats().headless;
     }
     if (sandlog::error e = dec.finish(); e != sandlog::error::ok) return fail("local", e, dec.error_offset());
     if (sandlog::error e = joiner.finish(on_message); e != sandlog::error::ok) return fail("join", e, 0);
-    std::fprintf(stderr, "records=%llu bytes=%llu entries=%llu broken=%llu\n",
-                 static_cast<unsigned long long>(out.records), static_cast<unsigned long long>(out.bytes),
+    std::fprintf(stderr, "records=%llu bytes=%llu entries=%llu broken=%llu headless_files=%llu\n",
+                 static_cast<unsigned long long>(out.records),
+                 static_cast<unsigned long long>(out.bytes),
                  static_cast<unsigned long long>(dec.records()),
-                 static_cast<unsigned long long>(joiner.stats().broken));
+                 static_cast<unsigned long long>(joiner.stats().broken),
+                 static_cast<unsigned long long>(headless));
     std::fflush(stdout);
     return 0;
   }
@@ -188,6 +212,73 @@ int main(int argc, char** argv) {
                  static_cast<unsigned long long>(dec.frames()), raw ? 1 : 0);
     std::fflush(stdout);
     return 0;
+  }
+  if (mode == "api-resume" && (files.size() == 1 || files.size() == 2)) {
+    sandlog::api_options opts;
+    opts.timestamps = true;
+    opts.max_line = max_line;
+    opts.on_overflow = sandlog::overflow::fail;
+    // Docker's since= takes nanoseconds and keeps the records at that instant.
+    sandlog::resume_options ro;
+    ro.precision =
+        seconds ? sandlog::since_precision::seconds : sandlog::since_precision::nanoseconds;
+    if (seconds) ro.max_remembered = std::size_t{1} << 22;
+    sandlog::resume_cursor cursor(ro);
+    std::uint64_t first = 0;
+    bool second_part = false;
+    auto sink = [&](const sandlog::joined_record& j) {
+      if (cursor.admit(j.record) != sandlog::admit_verdict::deliver) return;
+      if (!second_part) ++first;
+      if (files.size() == 1) return;
+      ++out.records;
+      char buf[sandlog::max_timestamp_chars];
+      sandlog::format_options fo;
+      fo.fraction = sandlog::fraction_digits::nano;
+      char* end = sandlog::format_timestamp(j.record.time, buf, fo);
+      out.put(std::string_view(buf, static_cast<std::size_t>(end - buf)));
+      out.put(" ");
+      out.put(j.record.message);
+      if (!j.is_unterminated()) out.put("\n");
+    };
+    {
+      // The connection lost: what the decoder holds of a frame or a line is
+      // dropped with it (no finish()).
+      sandlog::docker_api_decoder dec(opts);
+      sandlog::error e = sandlog::error::ok;
+      if (!read_chunks(files[0], [&](std::string_view c) {
+            return (e = dec.feed(c, sink)) == sandlog::error::ok;
+          }))
+        return e == sandlog::error::ok ? 1 : fail(files[0], e, dec.error_offset());
+    }
+    const std::optional<sandlog::timestamp> since = cursor.reconnect();
+    if (!since) {
+      std::fprintf(stderr, "decode: %s: no complete timestamped record before the cut\n", files[0]);
+      return 1;
+    }
+    char since_text[40];
+    std::snprintf(since_text, sizeof since_text, "%lld.%09u",
+                  static_cast<long long>(since->seconds), static_cast<unsigned>(since->nanos));
+    if (files.size() == 1) {
+      std::printf("%s\n", since_text);
+      return 0;
+    }
+    second_part = true;
+    sandlog::docker_api_decoder dec(opts);
+    sandlog::error e = sandlog::error::ok;
+    if (!read_chunks(files[1], [&](std::string_view c) {
+          return (e = dec.feed(c, sink)) == sandlog::error::ok;
+        }))
+      return e == sandlog::error::ok ? 1 : fail(files[1], e, dec.error_offset());
+    if (sandlog::error fin = dec.finish(sink); fin != sandlog::error::ok)
+      return fail(files[1], fin, dec.error_offset());
+    const sandlog::resume_stats& st = cursor.stats();
+    std::fprintf(stderr, "records=%llu first=%llu replayed=%llu older=%llu exact=%d since=%s\n",
+                 static_cast<unsigned long long>(out.records),
+                 static_cast<unsigned long long>(first),
+                 static_cast<unsigned long long>(st.replayed),
+                 static_cast<unsigned long long>(st.older), cursor.exact() ? 1 : 0, since_text);
+    std::fflush(stdout);
+    return cursor.exact() ? 0 : 1;
   }
   std::fprintf(stderr, "decode: unknown mode or arguments\n");
   return 2;

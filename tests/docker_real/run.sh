@@ -8,7 +8,15 @@
 # directory follows it across rotations, beside docker logs -f)
 #   - the json-file files:   sandlog --output raw --format docker-json [--stream]
 #   - the local files:       decode local / local-joined (docker_local.hpp)
+#   - the local-logs directory, rotated .gz members read in place:
+#                            sandlog --output raw --stream (a line whose
+#                            fragments straddle a rotation comes out whole)
 #   - the Engine API body:   decode api [--timestamps] (docker_api.hpp)
+#   - a resume over the live API: the timestamps=1 body read in part (cut
+#     inside a frame), then again with since= the resume cursor's time;
+#     decode api-resume drops the replayed records (follow.hpp's
+#     resume_cursor: the command has no resume of its own) and what it
+#     prints must be `docker logs -t`, each line once
 # Usage: run.sh SANDLOG DECODE. Needs root, docker.io, busybox-static, curl.
 # It never skips: if the daemon cannot start it says why and fails. The
 # daemon and everything it made are removed on any exit.
@@ -100,6 +108,10 @@ program[long100k]='head -c 102400 /dev/zero | tr "\000" a; echo; echo after;
 program[long2m]='head -c 2097152 /dev/zero | tr "\000" b; echo; echo after >&2'
 program[burst]='seq 1 20000; seq 1 3000 >&2'
 program[rotate]='seq 1 3000; head -c 40000 /dev/zero | tr "\000" r; echo; seq 3001 4500 >&2'
+# Lines of 40,000 bytes (three fragments each) in 64k files: the daemon
+# rotates before a fragment that would pass max-size, so most lines
+# straddle a rotation.
+program[straddle]='for c in a b c d e f g h i j; do head -c 40000 /dev/zero | tr "\000" $c; echo; done'
 
 run_container() {  # run_container <name> <program> <docker run options...>
   local name=$1 prog=$2
@@ -117,6 +129,8 @@ run_container json-rotate "${program[rotate]}" --log-driver json-file \
   --log-opt max-size=64k --log-opt max-file=9 --log-opt compress=true
 run_container local-rotate "${program[rotate]}" --log-driver local \
   --log-opt max-size=64k --log-opt max-file=9 --log-opt compress=true
+run_container local-straddle "${program[straddle]}" --log-driver local \
+  --log-opt max-size=64k --log-opt max-file=9 --log-opt compress=true
 run_container json-tty 'printf "tty line\n"; printf "second\r\n"; printf "\033[1mbold\033[0m\n"' \
   --log-driver json-file -t
 run_container local-tty 'printf "tty line\n"; printf "second\r\n"' --log-driver local -t
@@ -125,7 +139,7 @@ run_container local-tty 'printf "tty line\n"; printf "second\r\n"' --log-driver 
 run_container json-details 'echo one; echo "two & more" >&2; echo three' --log-driver json-file \
   --label team="core infra" --label app=web/1 --log-opt labels=team,app \
   --env FOO='b=r,x' --log-opt env=FOO --log-opt tag='{{.Name}}'
-containers+=(json-rotate local-rotate json-tty local-tty json-details)
+containers+=(json-rotate local-rotate local-straddle json-tty local-tty json-details)
 for c in "${containers[@]}"; do
   code=$(dk wait "$c")
   [ "$code" = 0 ] || die "container $c exited with $code"
@@ -146,6 +160,9 @@ failures=0
 final_newline=0
 order_skipped=0
 processed=0
+gz_members=0
+straddling=0
+dir_compared=0
 
 # check <label> <expected file> <actual file>
 check() {
@@ -243,6 +260,40 @@ for c in "${containers[@]}"; do
         check "$c local joined = local fragments with newlines ($s)" "$work/$c.fragments.$s" \
           "$work/$c.joined.$s"
       done
+      # sandlog on the local-logs directory: the set expanded, its .gz
+      # members decoded in place, fragments joined across rotations. It must
+      # print what the library reads from the decompressed files and, where
+      # the daemon ends every line with '\n' (23.0 on, or no line was cut),
+      # what docker logs prints.
+      ldir=$cdir/local-logs
+      n_gz=$(find "$ldir" -name 'container.log.*.gz' | wc -l)
+      gz_members=$((gz_members + n_gz))
+      dec "$work/$c.joined.all" local-joined "${files[@]}"
+      straddling=$((straddling + $(sed -n 's/.*headless_files=\([0-9]*\).*/\1/p' "$work/$c.joined.all.log")))
+      case $c in *-rotate | *-straddle)
+        [ "$n_gz" -ge 1 ] || { failures=$((failures + 1)); echo "$c: no .gz member in $ldir: the case tests nothing" >&2; } ;;
+      esac
+      for s in out err; do
+        case $s in out) sname=stdout ;; err) sname=stderr ;; esac
+        if ! "$sandlog" --output raw --stream "$sname" "$ldir" >"$work/$c.dir.$s" 2>"$work/$c.dir.$s.log"; then
+          failures=$((failures + 1))
+          echo "FAILED sandlog $ldir ($s): $(head -3 "$work/$c.dir.$s.log")" >&2
+        fi
+        cp "$work/$c.joined.$s" "$work/$c.joined.nl.$s"
+        if [ -s "$work/$c.joined.nl.$s" ] && [ "$(tail -c 1 "$work/$c.joined.nl.$s" | od -An -c | tr -d ' ')" != '\n' ]; then
+          printf '\n' >>"$work/$c.joined.nl.$s"
+        fi
+        check "$c sandlog local-logs/ = local joined ($s)" "$work/$c.joined.nl.$s" "$work/$c.dir.$s"
+        dir_compared=$((dir_compared + 1))
+        records=$((records + $(wc -l <"$work/$c.dir.$s")))
+        cut_lines=no
+        case $c in *-long2m | *-rotate | *-utf8cut | *-long100k | *-straddle) cut_lines=yes ;; esac
+        if [ -z "$legacy" ] || [ $cut_lines = no ]; then
+          with_final_newline "$work/$c.$s" "$work/$c.want.$s"
+          check "$c sandlog local-logs/ = docker logs ($s)" "$work/$c.want.$s" "$work/$c.dir.$s"
+          dir_compared=$((dir_compared + 1))
+        fi
+      done
       ;;
   esac
 
@@ -257,7 +308,7 @@ for c in "${containers[@]}"; do
   # docker logs prints the bytes in that order, sandlog the whole line once
   # it ends. Such containers are compared stream by stream.
   case $c in
-    *-long2m | *-rotate | *-utf8cut | *-long100k)
+    *-long2m | *-rotate | *-utf8cut | *-long100k | *-straddle)
       streams="out err"; order_skipped=$((order_skipped + 1)) ;;
   esac
   for s in $streams; do
@@ -285,6 +336,74 @@ for c in "${containers[@]}"; do
       ;;
   esac
 done
+
+# The resume cursor over the live API: each body (timestamps=1) is read in
+# part, over the socket, and cut inside a frame as a lost connection would
+# leave it; decode api-resume names the since= to ask for (the cursor's
+# time); the body asked for with it replays from there; the cursor drops the
+# replay, and the two requests together must print `docker logs -t`
+# exactly, each line once. Containers whose lines are not cut (docker logs
+# -t puts a time before every 16 KiB fragment).
+# The daemon times each stream's lines in its own copier, so a line of one
+# stream may be logged after a later-timed line of the other; since= keeps
+# what is at or after it, so such a line just after the cut, timed before
+# the last one delivered, is not sent again. Asked at whole seconds (the
+# cursor's default precision) it is, but for a second boundary between the
+# two lines; at the exact instant it is lost: that is measured and printed,
+# not asserted. The whole-second resume must be exact.
+resumes=0
+resume_replayed=0
+ns_lost=0
+out_of_order=0
+out_of_order_stream=0
+for c in json-interleave local-interleave json-burst local-burst; do
+  id=$(dk inspect -f '{{.Id}}' "$c")
+  url="http://x/containers/$id/logs?stdout=1&stderr=1&timestamps=1"
+  dk logs -t "$c" >"$work/$c.t.all" 2>&1
+  # lines logged after a line timed later (9-digit UTC times sort as text)
+  ooo=$(awk '{ if ($1 < max) n++; else max = $1 } END { print n + 0 }' "$work/$c.t.all")
+  out_of_order=$((out_of_order + ooo))
+  # and within one stream (one copier)
+  dk logs -t "$c" 2>/dev/null >"$work/$c.t.only.out"
+  dk logs -t "$c" 2>"$work/$c.t.only.err" >/dev/null
+  for f in "$work/$c.t.only.out" "$work/$c.t.only.err"; do
+    n=$(awk '{ if ($1 < max) n++; else max = $1 } END { print n + 0 }' "$f")
+    out_of_order_stream=$((out_of_order_stream + n))
+  done
+  size=$(stat -c %s "$work/$c.tbody")
+  for part in 3 2; do
+    cut=$((size / part + 5))
+    { curl -sS --unix-socket "$sock" "$url" 2>/dev/null || true; } | head -c "$cut" >"$work/$c.part$part"
+    for precision in seconds nanoseconds; do
+      popt=()
+      [ $precision = seconds ] && popt=(--seconds)
+      base=$work/$c.resume.$part.$precision
+      if ! since=$("$decode" api-resume "${popt[@]}" "$work/$c.part$part" 2>"$base.since.log"); then
+        failures=$((failures + 1)); echo "FAILED decode api-resume $c: $(cat "$base.since.log")" >&2
+        continue
+      fi
+      curl -sS --unix-socket "$sock" "$url&since=$since" -o "$base.rest"
+      if [ $precision = seconds ]; then
+        dec "$base.out" api-resume "${popt[@]}" "$work/$c.part$part" "$base.rest"
+        check "$c resume after byte $cut of $size (since=$since) = docker logs -t" "$work/$c.t.all" "$base.out"
+        r=$(sed -n 's/.*replayed=\([0-9]*\).*/\1/p' "$base.out.log")
+        resume_replayed=$((resume_replayed + ${r:-0}))
+        [ "${r:-0}" -ge 1 ] || { failures=$((failures + 1)); echo "resume $c: nothing was replayed: since= is not inclusive?" >&2; }
+        resumes=$((resumes + 1))
+        records=$((records + $(wc -l <"$base.out")))
+        echo "resume $c: cut at byte $cut of $size; $(cat "$base.out.log")"
+      else
+        "$decode" api-resume "$work/$c.part$part" "$base.rest" >"$base.out" 2>"$base.out.log" || true
+        lost=$(( $(wc -l <"$work/$c.t.all") - $(wc -l <"$base.out") ))
+        ns_lost=$((ns_lost + lost))
+        echo "  at the exact instant (since=$since): $lost lines lost"
+      fi
+    done
+  done
+done
+echo "resume over the live API: $resumes whole-second resumes exact, $resume_replayed replayed records dropped;" \
+  "lines logged after a later-timed line: $out_of_order (within one stream: $out_of_order_stream);" \
+  "lost by exact-instant resumes: $ns_lost"
 
 # Bad input from the same daemon: a TTY body read as multiplexed, a body cut
 # inside a frame, a local file cut inside a record.
@@ -392,8 +511,10 @@ else
   echo "MISMATCH docker logs (after) is not the end of sandlog -f's output" >&2
 fi
 [ "$rotated" -ge 1 ] || { failures=$((failures + 1)); echo "json-follow never rotated: the case tests nothing" >&2; }
+[ "$straddling" -ge 1 ] || { failures=$((failures + 1)); echo "no rotation fell between two fragments: the straddle case tests nothing" >&2; }
 
 echo "containers: ${#containers[@]}  comparisons: $compared  records: $records  bytes compared: $bytes"
+echo "local-logs/ read in place: $dir_compared comparisons, $gz_members .gz members, $straddling files beginning inside a line (a rotation between fragments)"
 echo "documented difference applied: final newline added to docker logs output $final_newline times"
 [ -n "$legacy" ] && echo "dockerd $server: local-driver lines cut into fragments end without '\\n' (compared with decode local --legacy)"
 echo "containers with cut lines compared stream by stream only: $order_skipped"

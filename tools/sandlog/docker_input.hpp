@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -116,6 +117,190 @@ inline bool docker_head(const options& opt, std::string_view head) noexcept {
          detail::looks_like_local(head, sandlog::local_options{}.max_record);
 }
 
+// Reports a Docker decoding fault of `name` on stderr: what, where, in what.
+inline void report_docker_fault(const std::string& name, sandlog::error ec, std::uint64_t offset,
+                                std::string_view what, std::string_view detail_text) {
+  erase_progress();
+  const std::string_view msg = sandlog::to_string(ec);
+  std::fprintf(stderr, "sandlog: %s: byte %llu: %.*s in a %.*s%s%s%s\n", name.c_str(),
+               static_cast<unsigned long long>(offset), static_cast<int>(msg.size()), msg.data(),
+               static_cast<int>(what.size()), what.data(), detail_text.empty() ? "" : ": \"",
+               escaped_text(detail_text).c_str(), detail_text.empty() ? "" : "\"");
+}
+
+// The Docker decoding of one source, fed a member's bytes push-style (read
+// from a file or a pipe, or decoded from gzip: one path for both) and kept
+// from member to member: the files of a local-driver set are one stream, so
+// a line whose fragments straddle a rotation comes out as one record; an API
+// body is decoded member by member. Each joined line goes to the record
+// reader through reader::add, so that joining, --since/--until, --stream and
+// --tail apply as to lines.
+class docker_stream {
+ public:
+  explicit docker_stream(const options& opt)
+      : opt_(&opt),
+        local_(sandlog::local_options{},
+               sandlog::joiner_options{max_line_bytes, sandlog::overflow::split}, opt.join) {}
+
+  // Starts a member whose first bytes are `head`, known to be Docker's
+  // (docker_head): decoded as `kind`, or as its head says.
+  void begin(std::string_view head, docker_body kind = docker_body::detect) {
+    if (kind == docker_body::detect) kind = opt_->docker;
+    if (kind == docker_body::detect)
+      kind = sandlog::detect_body(head) == sandlog::body_kind::multiplexed ? docker_body::api
+                                                                           : docker_body::local;
+    kind_ = kind;
+    if (kind_ == docker_body::api) {
+      sandlog::api_options ao;
+      ao.timestamps = detail::api_has_timestamps(head);
+      ao.max_line = max_line_bytes;
+      api_.emplace(ao);
+    }
+    in_member_ = true;
+  }
+
+  docker_body kind() const noexcept { return kind_; }
+  bool in_member() const noexcept { return in_member_; }
+
+  // Decodes one chunk of the member; false once the member refuses more
+  // (a fault, reported by end_member) or the reader stopped.
+  template <class Sink>
+  bool feed(std::string_view chunk, reader& rd, Sink& sink) {
+    auto hand_on = [&](const sandlog::joined_record& j) {
+      // Lines are cut where the reader cuts its own: pieces flagged partial.
+      sandlog::log_record r = j.record;
+      r.partial = j.is_continued();
+      rd.add(r, {}, sink);
+    };
+    const sandlog::error e =
+        kind_ == docker_body::api ? api_->feed(chunk, hand_on) : local_.feed(chunk, hand_on);
+    return e == sandlog::error::ok && rd.stopped() == sandlog::error::ok;
+  }
+
+  // Ends the member: reports (after `flush_first`, when given) a fault with
+  // its byte offset in the member (in its decompressed bytes when
+  // `gzipped`); returns false for one. A local set's open messages stay open
+  // for the next member.
+  template <class Sink>
+  bool end_member(const std::string& name, reader& rd, Sink& sink,
+                  out_buffer* flush_first = nullptr, bool gzipped = false) {
+    if (!in_member_) return true;
+    in_member_ = false;
+    sandlog::error e;
+    std::uint64_t at = 0;
+    std::string_view detail_text;
+    if (kind_ == docker_body::api) {
+      auto hand_on = [&](const sandlog::joined_record& j) {
+        sandlog::log_record r = j.record;
+        r.partial = j.is_continued();
+        rd.add(r, {}, sink);
+      };
+      e = api_->finish(hand_on);
+      at = api_->error_offset();
+      if (e == sandlog::error::daemon_error) detail_text = api_->error_message();
+    } else {
+      open_local_ = true;
+      e = local_.end_file();
+      at = local_.file_error_offset();
+    }
+    if (e == sandlog::error::ok) return true;
+    if (flush_first != nullptr) (void)flush_first->flush(1);
+    std::string what = kind_ == docker_body::api ? "Docker API body" : "Docker local-driver file";
+    if (gzipped) what += " decompressed from gzip";
+    report_docker_fault(name, e, at, what, detail_text);
+    if (kind_ == docker_body::api) api_.reset();
+    return false;
+  }
+
+  // Ends the source (or a local set followed by members of another kind):
+  // local messages still open are delivered flagged unterminated.
+  template <class Sink>
+  void end_source(reader& rd, Sink& sink) {
+    if (!open_local_) return;
+    open_local_ = false;
+    (void)local_.finish([&](const sandlog::joined_record& j) {
+      sandlog::log_record r = j.record;
+      r.partial = j.is_continued();
+      rd.add(r, {}, sink);
+    });
+  }
+
+ private:
+  const options* opt_;
+  docker_body kind_ = docker_body::local;
+  sandlog::local_stream local_;
+  std::optional<sandlog::docker_api_decoder> api_;
+  bool in_member_ = false;
+  bool open_local_ = false;  // a local file was read: the set's joiner may hold messages
+};
+
+// A member's first decoded bytes, held until they tell Docker's binary
+// bodies from lines (a gzip member or a set member may hand them out a few
+// at a time), then routed: to the docker_stream, or to the line reader.
+class member_router {
+ public:
+  explicit member_router(const options& opt) noexcept : opt_(&opt) {}
+
+  void start() noexcept {
+    decided_ = docker_ = false;
+    held_.clear();
+  }
+  bool docker() const noexcept { return docker_; }
+
+  // Takes decoded bytes of the member; false once the reader or the Docker
+  // decoder refuses more.
+  template <class Sink>
+  bool take(std::string_view s, docker_stream& dock, reader& rd, Sink& sink) {
+    if (!decided_) {
+      if (s.empty()) return true;
+      if (!held_.empty() ||
+          (opt_->docker == docker_body::detect && !opt_->format && detail::undecided(s))) {
+        held_.append(s.data(), s.size());
+        if (held_.size() < (std::size_t{64} << 10) && detail::undecided(held_)) return true;
+        s = held_;
+      }
+      decide(s, dock, rd, sink);
+    }
+    if (docker_) return dock.feed(s, rd, sink);
+    rd.feed(s, sink);
+    return rd.stopped() == sandlog::error::ok;
+  }
+
+  // Ends the member: what was held goes where it belongs; a Docker member's
+  // fault is reported (false).
+  template <class Sink>
+  bool end(const std::string& name, docker_stream& dock, reader& rd, Sink& sink,
+           out_buffer* flush_first = nullptr, bool gzipped = false) {
+    if (!decided_ && !held_.empty()) {
+      const std::string s = std::move(held_);
+      held_.clear();
+      decide(s, dock, rd, sink);
+      if (docker_)
+        dock.feed(s, rd, sink);
+      else
+        rd.feed(s, sink);
+    }
+    decided_ = false;
+    return !docker_ || dock.end_member(name, rd, sink, flush_first, gzipped);
+  }
+
+ private:
+  template <class Sink>
+  void decide(std::string_view head, docker_stream& dock, reader& rd, Sink& sink) {
+    decided_ = true;
+    docker_ = docker_head(*opt_, head);
+    if (docker_)
+      dock.begin(head);
+    else
+      dock.end_source(rd, sink);  // lines after a local set: its messages end there
+  }
+
+  const options* opt_;
+  std::string held_;
+  bool decided_ = false;
+  bool docker_ = false;
+};
+
 // What read_docker did with an input.
 struct docker_read {
   bool taken = false;          // it was an API body or a local file, read to its end
@@ -128,16 +313,16 @@ struct docker_read {
 // `buf` (`eof`: there are no more), as an API body or a local file if
 // --format says so or, when no --format was given, its first bytes do;
 // else leaves it to the line reader (taken false; when more bytes of a pipe
-// had to be read to tell, they went to the reader and `have` is 0). Each joined line goes to
-// the reader through reader::add. A frame or record error is reported with
-// its byte offset, after every record before it; a type-3 frame ends the
-// body with the daemon's message. Reads to the end of the input (for a pipe:
-// until its writer closes it, so `curl ...follow=1 | sandlog` streams).
-inline docker_read read_docker(const options& opt, int fd, const std::string& name,
-                               const char* buf, std::size_t& have, bool& eof, reader& rd,
-                               record_sink& sink, out_buffer& out) {
+// had to be read to tell, they went to the reader and `have` is 0). The bytes
+// go to `dock`, which carries a local set's open messages to its next member.
+// A frame or record error is reported with its byte offset, after every
+// record before it; a type-3 frame ends the body with the daemon's message.
+// Reads to the end of the input (for a pipe: until its writer closes it, so
+// `curl ...follow=1 | sandlog` streams).
+inline docker_read read_docker(const options& opt, int fd, const std::string& name, const char* buf,
+                               std::size_t& have, bool& eof, reader& rd, record_sink& sink,
+                               out_buffer& out, docker_stream& dock) {
   docker_read res;
-  sandlog::local_options lo;
   std::string_view first(buf, have);
   // A pipe's first read may hold too few bytes to tell (a writer sending a
   // few bytes at a time): read on until they do, at most 64 KiB.
@@ -159,28 +344,23 @@ inline docker_read read_docker(const options& opt, int fd, const std::string& na
     if (!docker_head(opt, first)) {
       // Lines after all: the reader takes what was gathered, and the
       // caller reads on from there.
+      dock.end_source(rd, sink);
       rd.feed(first, sink);
       have = 0;
       return res;
     }
   }
-  if (!docker_head(opt, first)) return res;
-  docker_body kind = opt.docker;
-  if (kind == docker_body::detect)
-    kind = sandlog::detect_body(first) == sandlog::body_kind::multiplexed ? docker_body::api
-                                                                          : docker_body::local;
+  if (!docker_head(opt, first)) {
+    dock.end_source(rd, sink);
+    return res;
+  }
+  dock.begin(first);
   res.taken = true;
   if (opt.follow && !pipe) {
     erase_progress();
     std::fprintf(stderr, "sandlog: %s: --follow does not apply to a Docker %s: read to its end\n",
-                 name.c_str(), kind == docker_body::api ? "API body" : "local-driver file");
+                 name.c_str(), dock.kind() == docker_body::api ? "API body" : "local-driver file");
   }
-  // Lines are cut where the reader cuts its own: pieces flagged partial.
-  auto hand_on = [&](const sandlog::joined_record& j) {
-    sandlog::log_record r = j.record;
-    r.partial = j.is_continued();
-    rd.add(r, {}, sink);
-  };
   auto write_out = [&]() -> bool {
     if (!out.full() || out.flush(1)) return true;
     erase_progress();
@@ -188,10 +368,10 @@ inline docker_read read_docker(const options& opt, int fd, const std::string& na
     res.write_failed = true;
     return false;
   };
-  // Feeds `first` then every later read to decode(chunk); false once it
-  // refuses more or a write fails.
-  auto each_chunk = [&](auto&& decode) {
-    if (!decode(first) || !write_out()) return;
+  // `first`, then every later read, until the decoder refuses more or a
+  // write fails.
+  [&] {
+    if (!dock.feed(first, rd, sink) || !write_out()) return;
     if (eof) return;
     std::string chunk_buf(std::size_t{1} << 20, '\0');
     for (;;) {
@@ -205,56 +385,17 @@ inline docker_read read_docker(const options& opt, int fd, const std::string& na
         return;
       }
       if (n == 0) return;
-      if (!decode(std::string_view(chunk_buf.data(), static_cast<std::size_t>(n))) || !write_out()) return;
+      if (!dock.feed(std::string_view(chunk_buf.data(), static_cast<std::size_t>(n)), rd, sink) ||
+          !write_out())
+        return;
       // What is complete goes out before a pipe's next read blocks.
       if (static_cast<std::size_t>(n) < chunk_buf.size()) {
         rd.flush(sink);
         if (!out.flush(1)) return (void)write_out();
       }
     }
-  };
-  auto report = [&](sandlog::error ec, std::uint64_t offset, std::string_view what,
-                    std::string_view detail_text) {
-    if (sink.errors.flush_first != nullptr) (void)sink.errors.flush_first->flush(1);
-    erase_progress();
-    const std::string_view msg = sandlog::to_string(ec);
-    std::fprintf(stderr, "sandlog: %s: byte %llu: %.*s in a %.*s%s%s%s\n", name.c_str(),
-                 static_cast<unsigned long long>(offset), static_cast<int>(msg.size()), msg.data(),
-                 static_cast<int>(what.size()), what.data(), detail_text.empty() ? "" : ": \"",
-                 escaped_text(detail_text).c_str(), detail_text.empty() ? "" : "\"");
-    res.malformed = true;
-  };
-
-  if (kind == docker_body::api) {
-    sandlog::api_options ao;
-    ao.timestamps = detail::api_has_timestamps(first);
-    ao.max_line = max_line_bytes;
-    sandlog::docker_api_decoder dec(ao);
-    each_chunk([&](std::string_view chunk) {
-      return dec.feed(chunk, hand_on) == sandlog::error::ok && rd.stopped() == sandlog::error::ok;
-    });
-    const sandlog::error e = dec.finish(hand_on);
-    if (e != sandlog::error::ok)
-      report(e, dec.error_offset(), "Docker API body",
-             e == sandlog::error::daemon_error ? dec.error_message() : std::string_view());
-  } else {
-    sandlog::local_decoder dec(lo);
-    sandlog::local_joiner join(sandlog::joiner_options{max_line_bytes, sandlog::overflow::split});
-    auto entry = [&](const sandlog::local_entry& e) {
-      if (!opt.join) {  // fragments as written, the last one not partial
-        sandlog::log_record r = e.record;
-        r.partial = r.partial && !(e.has_metadata && e.metadata.last);
-        return (void)rd.add(r, {}, sink);
-      }
-      (void)join.add(e, hand_on);
-    };
-    each_chunk([&](std::string_view chunk) {
-      return dec.feed(chunk, entry) == sandlog::error::ok && rd.stopped() == sandlog::error::ok;
-    });
-    (void)join.finish(hand_on);
-    const sandlog::error e = dec.finish();
-    if (e != sandlog::error::ok) report(e, dec.error_offset(), "Docker local-driver file", {});
-  }
+  }();
+  res.malformed = !dock.end_member(name, rd, sink, sink.errors.flush_first);
   return res;
 }
 

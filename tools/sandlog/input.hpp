@@ -364,29 +364,27 @@ struct source_notes {
 };
 
 // A gzip member (told by its first two bytes, already in `buf`) decoded
-// as a stream into the reader. A fault is reported after everything decoded
-// before it; the caller goes on with the next member.
+// as a stream: into the reader, or into `dock` when what it holds is a
+// Docker local-driver file or API body. A fault is reported after
+// everything decoded before it; the caller goes on with the next member.
 inline void read_gzip_member(const options& opt, input_file& in, char* buf, std::size_t have,
-                             reader& rd, record_sink& sink, out_buffer& out, int& status) {
+                             reader& rd, record_sink& sink, out_buffer& out, int& status,
+                             docker_stream& dock) {
   sandlog::gzip_reader gz;
-  // A compressed Docker local-driver file or API body would be read as
-  // lines of protobuf or frame bytes: refuse it, rather than print that.
-  bool head = true, binary = false;
-  auto into_reader = [&](std::string_view s) {
-    if (head && !s.empty()) {
-      head = false;
-      binary = docker_head(opt, s);
-    }
-    if (!binary) rd.feed(s, sink);
+  member_router route(opt);
+  route.start();
+  bool more = true;
+  auto into = [&](std::string_view s) {
+    if (more) more = route.take(s, dock, rd, sink);
   };
   sandlog::gzip_result g;
   for (;;) {
     if (have == 0) {
-      g = gz.finish(into_reader);
+      g = gz.finish(into);
       break;
     }
-    g = gz.feed({buf, have}, into_reader);
-    if (!g || binary || rd.stopped() != sandlog::error::ok) break;
+    g = gz.feed({buf, have}, into);
+    if (!g || !more || rd.stopped() != sandlog::error::ok) break;
     if (out.full() && !out.flush(1)) {
       io_error("standard output", errno);
       status = exit_io;
@@ -400,14 +398,9 @@ inline void read_gzip_member(const options& opt, input_file& in, char* buf, std:
     }
     have = static_cast<std::size_t>(r);
   }
-  if (binary) {
-    erase_progress();
-    std::fprintf(stderr,
-                 "sandlog: %s: a gzip-compressed Docker local-driver file or API body is not "
-                 "read in place; decompress it first (zcat %s | sandlog)\n",
-                 in.name.c_str(), in.name.c_str());
+  if (!route.end(in.name, dock, rd, sink, sink.errors.flush_first, true))
     set_cursor::raise(status, exit_malformed);
-  } else if (!g) {
+  if (!g) {
     report_gzip(in.name, g);
     set_cursor::raise(status, exit_malformed);
   }
@@ -418,8 +411,9 @@ inline void read_gzip_member(const options& opt, input_file& in, char* buf, std:
 // mmap windows, or a pipe; with `follow`, keeps reading as it grows. Returns
 // false when writing the output failed.
 inline bool read_member(const options& opt, const std::string& path, bool first_member, bool follow,
-                      reader& rd, record_sink& sink, error_reporter& rep, out_buffer& out,
-                      char* buf, int& status, bool& bad, source_notes& notes) {
+                        reader& rd, record_sink& sink, error_reporter& rep, out_buffer& out,
+                        char* buf, int& status, bool& bad, source_notes& notes,
+                        docker_stream& dock) {
   auto flush = [&]() -> bool {
     if (out.flush(1)) return true;
     io_error("standard output", errno);
@@ -447,7 +441,7 @@ inline bool read_member(const options& opt, const std::string& path, bool first_
   have = static_cast<std::size_t>(first);
   eof = first == 0;
   if (is_gzip_head({buf, have})) {
-    read_gzip_member(opt, in, buf, have, rd, sink, out, status);
+    read_gzip_member(opt, in, buf, have, rd, sink, out, status, dock);
     return true;
   }
   // A pipe's first read may hold a piece of a line: `{` alone looks like a
@@ -474,7 +468,7 @@ inline bool read_member(const options& opt, const std::string& path, bool first_
     return true;
   }
   // Docker's API bodies and local-driver files: decoded apart, read whole.
-  const docker_read docker = read_docker(opt, in.fd, in.name, buf, have, eof, rd, sink, out);
+  const docker_read docker = read_docker(opt, in.fd, in.name, buf, have, eof, rd, sink, out, dock);
   if (docker.write_failed) {
     status = exit_io;
     return false;
@@ -584,17 +578,19 @@ inline int run_sequential(const options& opt, const render_options& ro,
   auto stopped = [&] { return rd.stopped() != sandlog::error::ok; };
   for (std::size_t si = 0; si < sources.size() && !stopped(); ++si) {
     const cli_source& src = sources[si];
+    docker_stream dock(opt);  // a local set's members are one stream
     for (std::size_t mi = 0; mi < src.paths.size() && !stopped(); ++mi) {
       // Only the newest member of the last source can still grow.
       const bool follow = opt.follow && si + 1 == sources.size() && mi + 1 == src.paths.size();
       if (!read_member(opt, src.paths[mi], mi == 0, follow, rd, sink, rep, out, buf.get(), status,
-                       bad, notes))
+                       bad, notes, dock))
         return status;
       // The next member continues this one: its partial messages stay open.
       rd.end_input(sink);
       if (rep.total() != 0) bad = true;
       rep.finish();
     }
+    dock.end_source(rd, sink);
     rd.end_messages(sink);
     notes.at_end(opt, source_label(src), rd.stats());
     total.add(rd.stats());

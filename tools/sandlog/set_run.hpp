@@ -63,7 +63,7 @@ class pulled_source {
 
   pulled_source(const options& opt, const render_options& ro, const cli_source& src,
                 set_position from, std::optional<sandlog::log_format> format, record_fields& fields)
-      : rd_(source_opts(opt, ro, format)), cursor_(src, from, chunk), strict_(opt.strict) {
+      : rd_(source_opts(opt, ro, format)), cursor_(opt, src, from, chunk), strict_(opt.strict) {
     fields.attach(rd_);
   }
 
@@ -182,7 +182,7 @@ inline std::optional<sandlog::log_format> detect_set_format(const cli_source& sr
   return probe.format();
 }
 
-// Where to start reading a set of regular, uncompressed files so that the
+// Where to start reading a set of regular, uncompressed line files so that the
 // last `tail` records that pass the filters come out as a full pass would
 // give them: back from the end in growing blocks until a counting pass finds
 // enough records after every record that could be the broken end of a
@@ -199,10 +199,13 @@ inline std::optional<set_position> find_tail_start(const options& opt, const ren
     if (path == "-" || ::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return std::nullopt;
-    char magic[2] = {};
-    const ssize_t n = pread_full(fd, magic, 2, 0);
+    // Only lines can be cut at a newline: not gzip, not Docker's records.
+    char head[64] = {};
+    const ssize_t n = pread_full(fd, head, sizeof head, 0);
     ::close(fd);
-    if (n == 2 && is_gzip_head({magic, 2})) return std::nullopt;
+    if (n < 0) return std::nullopt;
+    const std::string_view got(head, static_cast<std::size_t>(n));
+    if (is_gzip_head(got) || (!got.empty() && docker_head(opt, got))) return std::nullopt;
     sizes.push_back(static_cast<std::uint64_t>(st.st_size));
     total += static_cast<std::uint64_t>(st.st_size);
   }
@@ -266,7 +269,7 @@ inline std::optional<set_position> find_tail_start(const options& opt, const ren
       oracle.add(r, {}, judge);
       if (passed) ++passing_after;
     };
-    set_cursor cursor(src, cut, std::size_t{256} << 10);
+    set_cursor cursor(opt, src, cut, std::size_t{256} << 10);
     error_reporter quiet;
     int ignored = exit_ok;
     // Errors are reported by the output pass, not here.

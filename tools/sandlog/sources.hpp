@@ -23,6 +23,7 @@
 #include <sandlog/log_set.hpp>
 #include <sandlog/merge.hpp>
 
+#include "docker_input.hpp"
 #include "json_escape.hpp"
 #include "options.hpp"
 #include "out_buffer.hpp"
@@ -150,11 +151,19 @@ struct set_position {
 // time, through a gzip_reader (plain members pass through it untouched)
 // into a record reader: end_input between members, so a partial message
 // that ends one file joins the final fragment at the start of the next.
+// A member that is a Docker local-driver file or API body (told by its
+// decoded head) goes through a docker_stream kept across the members, so
+// that a local set's fragments join across rotations too.
 class set_cursor {
  public:
-  set_cursor(const cli_source& src, set_position from, std::size_t chunk)
-      : src_(&src), member_(from.member), start_(from.offset), chunk_(chunk),
-        buf_(new char[chunk]) {}
+  set_cursor(const options& opt, const cli_source& src, set_position from, std::size_t chunk)
+      : src_(&src),
+        member_(from.member),
+        start_(from.offset),
+        chunk_(chunk),
+        buf_(new char[chunk]),
+        dock_(opt),
+        route_(opt) {}
   set_cursor(const set_cursor&) = delete;
   set_cursor& operator=(const set_cursor&) = delete;
   ~set_cursor() { close(); }
@@ -165,7 +174,10 @@ class set_cursor {
   template <class Sink>
   bool step(reader& rd, Sink& sink, error_reporter& rep, int& status) {
     while (fd_ < 0) {
-      if (member_ >= src_->paths.size()) return false;
+      if (member_ >= src_->paths.size()) {
+        dock_.end_source(rd, sink);
+        return false;
+      }
       if (open_member(rep, status)) break;
       ++member_;
     }
@@ -173,31 +185,36 @@ class set_cursor {
     if (r < 0) {
       detail::file_error(name_, errno);
       raise(status, exit_io);
-      end_member(rd, sink, rep);
+      end_member(rd, sink, rep, status);
       return true;
     }
+    auto into = [&](std::string_view s) {
+      if (more_) more_ = route_.take(s, dock_, rd, sink);
+    };
     if (r == 0) {
-      const sandlog::gzip_result g =
-          !gz_ ? sandlog::gzip_result{} : gz_->finish([&](std::string_view s) { rd.feed(s, sink); });
+      const sandlog::gzip_result g = !gz_ ? sandlog::gzip_result{} : gz_->finish(into);
       if (!g) {
         report_gzip(name_, g);
         raise(status, exit_malformed);
       }
-      end_member(rd, sink, rep);
+      end_member(rd, sink, rep, status);
       return true;
     }
     const std::string_view chunk(buf_.get(), static_cast<std::size_t>(r));
     if (gz_) {
-      const sandlog::gzip_result g = gz_->feed(chunk, [&](std::string_view s) { rd.feed(s, sink); });
+      const sandlog::gzip_result g = gz_->feed(chunk, into);
       if (!g) {
         // Nothing after the fault decodes; the set goes on with its next member.
         report_gzip(name_, g);
         raise(status, exit_malformed);
-        end_member(rd, sink, rep);
+        end_member(rd, sink, rep, status);
+        return true;
       }
     } else {
-      rd.feed(chunk, sink);
+      into(chunk);
     }
+    // A Docker member that refused more (its fault is reported at its end).
+    if (!more_) end_member(rd, sink, rep, status);
     return true;
   }
 
@@ -224,6 +241,8 @@ class set_cursor {
     // A member read from an offset is plain (only plain files are cut).
     // Line numbers count from the cut, so the cut is named with them.
     rep = error_reporter(start_ == 0 ? name_ : name_ + " (from byte " + std::to_string(start_) + ")");
+    route_.start();
+    more_ = true;
     if (start_ != 0) gz_.reset();
     else if (!gz_) gz_ = std::make_unique<sandlog::gzip_reader>();
     else gz_->reset();
@@ -232,7 +251,9 @@ class set_cursor {
   }
 
   template <class Sink>
-  void end_member(reader& rd, Sink& sink, error_reporter& rep) {
+  void end_member(reader& rd, Sink& sink, error_reporter& rep, int& status) {
+    if (!route_.end(name_, dock_, rd, sink, nullptr, gz_ && gz_->compressed()))
+      raise(status, exit_malformed);
     rd.end_input(sink);
     rep.finish();
     close();
@@ -250,6 +271,9 @@ class set_cursor {
   std::size_t chunk_;
   std::unique_ptr<char[]> buf_;
   std::unique_ptr<sandlog::gzip_reader> gz_;
+  docker_stream dock_;
+  member_router route_;
+  bool more_ = true;  // the member's decoder takes more
   int fd_ = -1;
   std::string name_;
 };

@@ -73,3 +73,24 @@ body = b''
 for n, p in enumerate(parts):
     body += frame(1, b'2026-02-20T14:30:0%dZ ' % n + p + (b'\n' if n == len(parts) - 1 else b''))
 write('api_ts_long.bin', body + frame(2, b'2026-02-20T14:30:05Z after\n'))
+
+# A rotated local-driver set as Docker leaves it with compress=true: the
+# oldest members gzip-compressed, a line in three fragments that straddles
+# two rotations, and the same set uncompressed beside it.
+import gzip, os
+older = (entry(b'stdout', T0 + 10 * 10**9, b'oldest line') +
+         entry(b'stdout', T0 + 11 * 10**9, b'straddling: one, ', True, (False, b'r1', 1)))
+middle = (entry(b'stderr', T0 + 11 * 10**9 + 5, b'an error between the fragments') +
+          entry(b'stdout', T0 + 11 * 10**9 + 1, b'two, ', True, (False, b'r1', 2)))
+live = (entry(b'stdout', T0 + 11 * 10**9 + 2, b'three', True, (True, b'r1', 3)) +
+        entry(b'stdout', T0 + 12 * 10**9, b'live line') +
+        entry(b'stdout', T0 + 13 * 10**9, b'no newline yet', True, (False, b'r2', 1)))
+for d in ('local_set', 'local_set_gz'):
+    os.makedirs(d + '/local-logs', exist_ok=True)
+write('local_set/local-logs/container.log.2', older)
+write('local_set/local-logs/container.log.1', middle)
+write('local_set/local-logs/container.log', live)
+for name, data in (('container.log.2.gz', older), ('container.log.1.gz', middle)):
+    write('local_set_gz/local-logs/' + name, gzip.compress(data, mtime=0))
+write('local_set_gz/local-logs/container.log', live)
+write('local_truncated.log.gz', gzip.compress(local + entry(b'stdout', T0 + 3 * 10**9, b'cut short')[:-7], mtime=0))
