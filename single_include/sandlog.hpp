@@ -1415,6 +1415,34 @@ class line_engine {
     return error::ok;
   }
 
+  // The open line so far, without a '\r' that may precede a '\n'.
+  std::string_view open_text() const noexcept {
+    if (skipping_) return {};
+    return {carry_.data(), carry_.size()};
+  }
+
+  // Delivers the open line as a piece flagged continued: what follows, up to
+  // the terminator, is the line's next piece, as after a max_line cut (but
+  // not counted in stats().split, which counts lines over the limit).
+  template <class Sink>
+  error release_open(Sink& sink) {
+    if (error_ != error::ok) return error_;
+    if (skipping_ || carry_.empty()) return error::ok;
+    if (!deliver(sink, line{std::string_view(carry_.data(), carry_.size()), line::continued}))
+      return error_;
+    carry_.clear();
+    released_ = true;
+    released_at_ = stats_.lines;
+    return error::ok;
+  }
+
+  // Whether the open line was released and nothing of it has come since
+  // (no line has ended, so the count of lines tells it without a test in
+  // the line loop).
+  bool released_empty() const noexcept {
+    return released_ && released_at_ == stats_.lines && carry_.empty() && !held_cr_;
+  }
+
   template <class Sink>
   error flush_tail(Sink& sink) {
     if (error_ != error::ok) return error_;
@@ -1426,9 +1454,11 @@ class line_engine {
     if (skipping_) {
       skipping_ = false;
       end_of_line();
-    } else if (!carry_.empty()) {
+    } else if (!carry_.empty() || released_empty()) {
+      // A released line ends here too: its last piece, empty, says so.
       if (!take(nullptr, 0, true, line::unterminated, sink)) return error_;
     }
+    released_ = false;
     return error::ok;
   }
 
@@ -1462,6 +1492,8 @@ class line_engine {
   bool swallow_lf_ = false;  // any: a '\r' ended the last chunk and a line; skip one '\n'
   bool skipping_ = false;    // dropping the rest of an overlong line
   bool cut_ = false;         // the open line has been split
+  bool released_ = false;    // release_open() gave the open line's bytes so far
+  std::uint64_t released_at_ = 0;  // stats_.lines then
   error error_ = error::ok;  // sticky: line_too_long (overflow::fail) or a sink's error
   bool pull_end_ = false;    // push_end() was called
 };
@@ -1507,6 +1539,20 @@ class line_splitter : private detail::line_engine {
     pull_ = {};
     pull_end_ = false;
     return e;
+  }
+
+  // The bytes of the line the stream has left open so far (a prompt, a line
+  // a writer's buffer cut): a view into the carry buffer, valid until the
+  // next call. Empty when no line is open.
+  std::string_view open_line() const noexcept { return open_text(); }
+
+  // Delivers the open line now, flagged continued, for a caller that must
+  // not hold it longer (a follower whose writer has gone quiet). The rest of
+  // the line, when it comes, is the line's next piece, exactly as after a
+  // max_line cut. No call when no line is open. Push style only.
+  template <class Sink>
+  error release(Sink&& sink) {
+    return release_open(sink);
   }
 
   // Pull style: hands `chunk` to next(). Views returned by next() live until
@@ -1563,7 +1609,7 @@ class line_splitter : private detail::line_engine {
   // and the carry buffer's memory.
   void reset() noexcept {
     carry_.clear();
-    held_cr_ = swallow_lf_ = skipping_ = cut_ = false;
+    held_cr_ = swallow_lf_ = skipping_ = cut_ = released_ = false;
     error_ = error::ok;
     pull_ = {};
     pull_end_ = false;
@@ -3978,7 +4024,9 @@ class docker_api_decoder {
 //
 // local_decoder is fed chunks of such a file and hands out one local_entry
 // per record; local_joiner puts the fragments of a long line (Docker cuts
-// lines at 16 KiB) back together by their id and ordinal.
+// lines at 16 KiB) back together by their id and ordinal; local_stream
+// drives both over the files of a rotated set, so that a line whose
+// fragments straddle a rotation comes out whole.
 #ifndef SANDLOG_DOCKER_LOCAL_HPP
 #define SANDLOG_DOCKER_LOCAL_HPP
 
@@ -4463,6 +4511,75 @@ class local_joiner {
   cri_joiner joiners_[slots];
   slot open_[slots];
   local_join_stats stats_;
+};
+
+// Reads the files of one local-driver set, oldest first (or a single file),
+// each fed in chunks of any size, as one stream of messages: a local_decoder
+// per file (offsets count from each file's start) and one local_joiner across
+// them, so that a message whose fragments straddle a rotation comes out as
+// one, as `docker logs` shows it. The output does not depend on where the
+// chunks were cut.
+//
+// sink(const joined_record&) receives each message (or, with join false,
+// each entry as written: flagged line::continued when it is a fragment that
+// is not `last`). A file that ends badly (end_file() returns its error, with
+// decoder().error_offset()) leaves the joiner as it was: the next file goes
+// on, its fragments joining only what they continue by id and ordinal.
+class local_stream {
+ public:
+  explicit local_stream(local_options decoding = {}, joiner_options joining = {},
+                        bool join = true) noexcept
+      : decoder_(decoding), joiner_(joining), join_(join) {}
+
+  // Decodes one chunk of the current file. Returns the decoder's error
+  // (sticky until end_file()), the joiner's, or the sink's.
+  template <class Sink>
+  error feed(std::string_view chunk, Sink&& sink) {
+    return decoder_.feed(chunk, [&](const local_entry& e) -> error {
+      if (join_) return joiner_.add(e, sink);
+      joined_record j{e.record, 0};
+      if (e.record.partial && !(e.has_metadata && e.metadata.last)) j.flags = line::continued;
+      j.record.partial = j.is_continued();
+      return detail::call_sink(sink, static_cast<const joined_record&>(j));
+    });
+  }
+
+  // Ends the current file: error::truncated_record if it stopped inside a
+  // record, or the error that stopped it (its offset in file_error_offset()),
+  // else error::ok. The decoder starts afresh for the next file; messages
+  // left open stay open. Allocates nothing.
+  error end_file() noexcept {
+    const error e = decoder_.finish();
+    file_error_offset_ = e == error::ok ? 0 : decoder_.error_offset();
+    decoder_.reset();
+    return e;
+  }
+
+  // Where, in its file, the error end_file() last returned lies.
+  std::uint64_t file_error_offset() const noexcept { return file_error_offset_; }
+
+  // Ends the set: each stream's open message is delivered flagged
+  // line::unterminated. The stream can then start a new set.
+  template <class Sink>
+  error finish(Sink&& sink) {
+    return joiner_.finish(sink);
+  }
+
+  const local_decoder& decoder() const noexcept { return decoder_; }
+  const local_joiner& joiner() const noexcept { return joiner_; }
+
+  // Forgets everything, open messages included; keeps memory.
+  void reset() noexcept {
+    decoder_.reset();
+    joiner_.reset();
+    file_error_offset_ = 0;
+  }
+
+ private:
+  local_decoder decoder_;
+  local_joiner joiner_;
+  bool join_ = true;
+  std::uint64_t file_error_offset_ = 0;
 };
 
 }  // namespace sandlog
@@ -5903,10 +6020,37 @@ class basic_record_reader {
     if (stop_ == error::ok && !stats_.decided && !held_lines_.empty()) decide(sink);
     lines_before_ += line_no_;
     line_no_ = 0;
-    in_piece_ = skip_piece_ = false;
+    in_piece_ = skip_piece_ = shown_open_ = false;
     refresh();
     return stop_;
   }
+
+  // Shows the line the input has left open, for a follower whose writer has
+  // gone quiet (a prompt, a line cut by a writer's buffer): it comes out now
+  // as the first piece of its line, flagged partial (an open message, with
+  // joining on: end_messages() shows it), and the rest of the line, when it
+  // comes, is a record with the same envelope (time, stream, line number).
+  // A rest that is only the terminator gives no record. Nothing is shown
+  // while detection waits, for Docker json-file lines (the driver writes
+  // each whole, and half an object cannot be read), or while the open bytes
+  // do not yet hold a whole envelope (a line cut inside its time waits for
+  // the rest). Returns whether a piece was shown.
+  template <class Sink>
+  bool show_open_line(Sink&& sink) {
+    const std::string_view open = splitter_.open_line();
+    if (stop_ != error::ok || open.empty() || !stats_.decided) return false;
+    if (!in_piece_) {
+      if (stats_.format == log_format::docker_json) return false;
+      read_record probe;
+      if (!parser_.parse(open, probe)) return false;
+    }
+    shown_open_ = true;
+    splitter_.release([&](const line& l) { on_line(l, sink); });
+    return true;
+  }
+
+  // Whether the input has left a line open (bytes with no terminator yet).
+  bool has_open_line() const noexcept { return !splitter_.open_line().empty(); }
 
   // Decides the format now with the lines held, if detection still waits
   // (a follower whose input has nothing more to read right now calls this,
@@ -6090,7 +6234,7 @@ class basic_record_reader {
     stats_ = {};
     stop_ = error::ok;
     line_no_ = 0;
-    in_piece_ = skip_piece_ = pull_end_ = in_held_piece_ = false;
+    in_piece_ = skip_piece_ = shown_open_ = pull_end_ = in_held_piece_ = false;
     lines_before_ = 0;
     delivered_ = {};
     queue_.clear();
@@ -6225,6 +6369,13 @@ class basic_record_reader {
   void take_piece(std::string_view text, std::uint8_t flags, Sink& sink) {
     in_piece_ = (flags & line::continued) != 0;
     refresh();
+    if (shown_open_ && !in_piece_) {
+      shown_open_ = false;
+      // The line shown early only got its terminator: nothing more to show,
+      // unless its message is still open in the joiner (this piece ends it).
+      const bool open = open_[static_cast<std::size_t>(piece_.stream) % 3];
+      if (text.empty() && !(options_.join_partials && open)) return;
+    }
     if (skip_piece_) {
       skip_piece_ = in_piece_;
       return;
@@ -6387,6 +6538,7 @@ class basic_record_reader {
   detail::time_text_copy piece_time_{};
   bool in_piece_ = false;
   bool skip_piece_ = false;  // the first piece was malformed
+  bool shown_open_ = false;  // the pieces so far were shown by show_open_line()
   // Messages open in the joiner, by stream, with their first line's time
   // text and number (the joiner keeps the time itself).
   std::array<bool, 3> open_{};
