@@ -65,7 +65,8 @@ def rotate_set():
     if layout == "kubelet":
         stamp[0] += 1
         rotated = sorted(x for x in os.listdir(tmp) if x.startswith("0.log."))
-        os.rename(log, log + ".20260220-%06d" % stamp[0])
+        minutes, seconds = divmod(stamp[0], 60)
+        os.rename(log, log + ".20260220-%02d%02d%02d" % (minutes // 60, minutes % 60, seconds))
         for old in rotated:
             if not old.endswith(".gz"):
                 gzip_file(os.path.join(tmp, old))

@@ -511,6 +511,43 @@ else
   echo "MISMATCH docker logs (after) is not the end of sandlog -f's output" >&2
 fi
 [ "$rotated" -ge 1 ] || { failures=$((failures + 1)); echo "json-follow never rotated: the case tests nothing" >&2; }
+
+# The same with the local driver (compressed rotations): sandlog -f on the
+# container's local-logs/ directory, started once the daemon has made it
+# (the container waits a second before it writes).
+dk create --network none --name local-follow --log-driver local --log-opt max-size=10k \
+  --log-opt max-file=3 --log-opt compress=true sandlog-busybox:test \
+  /bin/sh -c "sleep 1; $follow_prog" >/dev/null
+id=$(dk inspect -f '{{.Id}}' local-follow)
+ldir=$dir/data/containers/$id/local-logs
+dk start local-follow >/dev/null
+for _ in $(seq 1 100); do
+  [ -f "$ldir/container.log" ] && break
+  sleep 0.02
+done
+[ -f "$ldir/container.log" ] || die "no $ldir/container.log after docker start"
+"$sandlog" -f --output raw "$ldir" >"$work/lfollow.sandlog" 2>"$work/lfollow.err" &
+follow_pid=$!
+code=$(dk wait local-follow)
+[ "$code" = 0 ] || die "container local-follow exited with $code"
+for _ in $(seq 1 100); do
+  [ "$(wc -l <"$work/lfollow.sandlog")" -ge 600 ] && break
+  sleep 0.2
+done
+sleep 0.3
+kill -TERM "$follow_pid"; wait "$follow_pid" || die "sandlog -f (local) exited with $? (stderr: $(head -5 "$work/lfollow.err"))"
+lrotated=$(ls "$ldir" | grep -c -- 'container.log\.' || true)
+echo "follow of a local-driver set (max-size=10k, max-file=3, compress; $lrotated rotated files left):"
+echo "  sandlog -f DIR:     $(follow_figures "$work/lfollow.sandlog")"
+if cmp -s "$work/follow.want" "$work/lfollow.sandlog"; then
+  compared=$((compared + 1))
+else
+  failures=$((failures + 1))
+  echo "MISMATCH sandlog -f across local-driver rotations" >&2
+  diff "$work/follow.want" "$work/lfollow.sandlog" | head -10 >&2 || true
+  head -5 "$work/lfollow.err" >&2
+fi
+[ "$lrotated" -ge 1 ] || { failures=$((failures + 1)); echo "local-follow never rotated: the case tests nothing" >&2; }
 [ "$straddling" -ge 1 ] || { failures=$((failures + 1)); echo "no rotation fell between two fragments: the straddle case tests nothing" >&2; }
 
 echo "containers: ${#containers[@]}  comparisons: $compared  records: $records  bytes compared: $bytes"

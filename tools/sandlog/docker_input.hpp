@@ -358,8 +358,14 @@ inline docker_read read_docker(const options& opt, int fd, const std::string& na
   res.taken = true;
   if (opt.follow && !pipe) {
     erase_progress();
-    std::fprintf(stderr, "sandlog: %s: --follow does not apply to a Docker %s: read to its end\n",
-                 name.c_str(), dock.kind() == docker_body::api ? "API body" : "local-driver file");
+    if (dock.kind() == docker_body::api)
+      std::fprintf(stderr, "sandlog: %s: --follow does not apply to a Docker API body: read to its end\n",
+                   name.c_str());
+    else
+      std::fprintf(stderr,
+                   "sandlog: %s: a Docker local-driver file is followed by its directory "
+                   "(sandlog -f .../local-logs/): read to its end\n",
+                   name.c_str());
   }
   auto write_out = [&]() -> bool {
     if (!out.full() || out.flush(1)) return true;

@@ -175,7 +175,7 @@ class followed_set {
   followed_set(const options& opt, const render_options& ro, const cli_source& src,
                out_buffer& out, bool same_terminal)
       : opt_(&opt), ro_(&ro), label_(source_label(src)), rd_(reader_opts(opt, ro, opt.format)),
-        fields_(opt),
+        dock_(opt), fields_(opt),
         sink_{{&out, &ro, &fields_, {&rep_, nullptr, same_terminal ? &out : nullptr, opt.strict},
                bare_output(opt, ro)},
               nullptr, ro.mode == output_mode::ndjson, {}},
@@ -258,6 +258,8 @@ class followed_set {
       for (const held_file& h : held)
         if (h.dev == now[i].dev && h.ino == now[i].ino) upto = i + 1;
     const std::optional<set_position> from = tail_start(held, now);
+    local_ = !held.empty() && is_local(held.back());
+    if (local_) dock_.begin({}, docker_body::local);
     for (const held_file& h : held) remember(h.fd, h.dev, h.ino);
     for (std::size_t i = 0; i < upto; ++i) {
       held_file h;
@@ -352,6 +354,7 @@ class followed_set {
   void release_tail() { rd_.release_tail(sink_); }
 
   void finish(run_stats& total) {
+    if (local_) dock_.end_source(rd_, sink_);
     rd_.finish(sink_);
     rep_.finish();
     total.add(rd_.stats());
@@ -483,7 +486,7 @@ class followed_set {
     queue_.front().fd = -1;
     queue_.pop_front();
     if (cur_.fd >= 0) {
-      rd_.end_input(sink_);
+      end_file(cur_.path);
       rep_.finish();
       if (kubelet_ && next.restart != cur_.restart) {
         rd_.end_messages(sink_);  // a new container: nothing continues
@@ -501,7 +504,7 @@ class followed_set {
 
   void feed_cur(const char* p, std::size_t n, out_buffer& out) {
     cur_.offset += n;
-    rd_.feed({p, n}, sink_);
+    feed_bytes({p, n});
     last_data_ = monotonic_seconds();
     if (out.full()) (void)out.flush(1);
   }
@@ -525,18 +528,54 @@ class followed_set {
       if (&f == &cur_) {
         feed_cur(buf.data(), n, out);
       } else {
-        rd_.feed({buf.data(), n}, sink_);
+        feed_bytes({buf.data(), n});
         if (out.full()) (void)out.flush(1);
       }
     }
     return got;
   }
 
+  // Bytes of the set's files, in order: to the line reader, or through the
+  // Docker local-driver decoder, whose joiner spans the set's files.
+  void feed_bytes(std::string_view bytes) {
+    if (local_) {
+      (void)dock_.feed(bytes, rd_, sink_);
+    } else {
+      rd_.feed(bytes, sink_);
+    }
+  }
+
+  // A file of the set is finished: its unterminated last line (or a local
+  // record cut short, reported with its offset) ends with it; partial
+  // messages stay open for the next file.
+  void end_file(const std::string& path) {
+    if (local_) {
+      if (!dock_.end_member(path, rd_, sink_)) failed_ = true;
+      dock_.begin({}, docker_body::local);
+    }
+    rd_.end_input(sink_);
+  }
+
+  // Whether a set's file is a Docker local-driver file: by its first bytes,
+  // or while it has none by its place (local-logs/container.log).
+  bool is_local(const held_file& f) const {
+    char head[512];
+    const ssize_t n = ::pread(f.fd, head, sizeof head, 0);
+    if (n <= 0)
+      return opt_->docker == docker_body::local ||
+             (!opt_->format && sandlog::detail::ends_with(f.path, "local-logs/container.log"));
+    const std::string_view h(head, static_cast<std::size_t>(n));
+    if (!docker_head(*opt_, h)) return false;
+    return opt_->docker == docker_body::local ||
+           (opt_->docker == docker_body::detect &&
+            sandlog::detect_body(h) != sandlog::body_kind::multiplexed);
+  }
+
   // A rotated member read at once: gzip decoded by content.
   void read_whole(held_file& f, std::vector<char>& buf, out_buffer& out) {
     rep_ = error_reporter(f.path);
     sandlog::gzip_reader gz;
-    auto into = [&](std::string_view s) { rd_.feed(s, sink_); };
+    auto into = [&](std::string_view s) { feed_bytes(s); };
     sandlog::gzip_result g;
     for (;;) {
       const ssize_t r = read_some(f.fd, buf.data(), buf.size());
@@ -557,7 +596,7 @@ class followed_set {
       report_gzip(f.path, g);
       failed_ = true;
     }
-    rd_.end_input(sink_);
+    end_file(f.path);
     rep_.finish();
   }
 
@@ -568,7 +607,7 @@ class followed_set {
       return;
     std::fprintf(stderr, "sandlog: %s: truncated; reading it from the start\n",
                  escaped_text(cur_.path).c_str());
-    rd_.end_input(sink_);
+    end_file(cur_.path);
     lseek(cur_.fd, 0, SEEK_SET);
     cur_.offset = 0;
   }
@@ -580,6 +619,8 @@ class followed_set {
   bool kubelet_ = false;
   std::string prefix_;
   reader rd_;
+  docker_stream dock_;
+  bool local_ = false;  // the set is a Docker local-driver set
   record_fields fields_;
   error_reporter rep_;
   prefixed_sink sink_;
