@@ -74,6 +74,38 @@ std::string expected_time(int i) {
   return "2026-03-06T10:00:" + std::string(i < 10 ? "0" : "") + std::to_string(i) + ".000000000Z";
 }
 
+// decode_page(body, sink, on_bad): the entries, and each skipped one.
+struct skipping_run {
+  json_result result;
+  std::vector<decoded> entries;
+  std::vector<sandlog::entry_error> bad;
+  std::vector<std::string> bad_text;  // copies: the views die with the decode call
+};
+
+skipping_run decode_skipping(const std::string& body, json_options opts = {}) {
+  event_decoder d(opts);
+  skipping_run r;
+  r.result = d.decode_page(
+      body, [&](const sandlog::log_entry& e) { r.entries.push_back({format(e.time), std::string(e.line)}); },
+      [&](const sandlog::entry_error& e) {
+        r.bad.push_back(e);
+        r.bad_text.emplace_back(e.text);
+      });
+  CHECK(r.result.entries == r.entries.size());
+  CHECK(r.result.skipped == r.bad.size());
+  for (std::size_t i = 0; i < r.bad.size(); ++i) {
+    const sandlog::entry_error& e = r.bad[i];
+    // Where it is: the offset, its line and column, and the text there agree.
+    REQUIRE(e.offset + r.bad_text[i].size() <= body.size());
+    CHECK(body.compare(e.offset, r.bad_text[i].size(), r.bad_text[i]) == 0);
+    const sandlog::text_position pos = sandlog::position_of(body, e.offset);
+    CHECK(pos.line == e.line);
+    CHECK(pos.column == e.column);
+    if (i != 0) CHECK(e.index > r.bad[i - 1].index);
+  }
+  return r;
+}
+
 void check_prefix(const run& r, int n) {
   REQUIRE(r.entries.size() == static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) {
@@ -256,6 +288,157 @@ TEST_CASE("bytes after the document are trailing content, after its entries") {
   CHECK(line.result.ec == error::json_trailing_content);
   CHECK(line.result.entries == 1);
   CHECK(decode(envelope(2) + " \r\n\t ").result);
+}
+
+TEST_CASE("with on_bad, a bad entry of a pretty-printed envelope is reported and skipped") {
+  const std::string body =
+      "{\"start\": 0,\n"
+      " \"logs\": [\n"
+      "  {\"timestamp\": \"2026-03-06T10:00:52Z\", \"line\": \"sandbox.lifecycle.created\"},\n"
+      "  {\"timestamp\": \"2026-03-06 10:05:30\", \"line\": \"sandbox.lifecycle.running\"},\n"
+      "  {\"timestamp\": \"2026-03-06T10:06:00Z\", \"line\": 42},\n"
+      "  \"not an entry\",\n"
+      "  {\"line\": \"x\"},\n"
+      "  {\"timestamp\": \"2026-03-06T11:00:52Z\", \"line\": \"sandbox.lifecycle.killed\"}\n"
+      " ]\n"
+      "}\n";
+  skipping_run r = decode_skipping(body);
+  CHECK(r.result);
+  REQUIRE(r.entries.size() == 2);
+  CHECK(r.entries[0].line == "sandbox.lifecycle.created");
+  CHECK(r.entries[1].line == "sandbox.lifecycle.killed");
+  REQUIRE(r.bad.size() == 4);
+  CHECK(r.bad[0].ec == error::bad_separator);
+  CHECK(r.bad[0].field == "timestamp");
+  CHECK(r.bad[0].index == 1);
+  CHECK(r.bad[0].line == 4);
+  CHECK(r.bad[0].column == 3);
+  CHECK(r.bad_text[0] == R"({"timestamp": "2026-03-06 10:05:30", "line": "sandbox.lifecycle.running"})");
+  CHECK(r.bad[1].ec == error::json_wrong_type);
+  CHECK(r.bad[1].field == "line");
+  CHECK(r.bad[1].line == 5);
+  CHECK(r.bad[2].field == "entry");
+  CHECK(r.bad_text[2] == "\"not an entry\"");
+  CHECK(r.bad[3].ec == error::json_missing_field);
+  CHECK(r.bad[3].field == "timestamp");
+  CHECK(r.bad[3].index == 4);
+  CHECK(r.bad[3].line == 7);
+  // The two-argument form still stops at the first bad entry.
+  run strict = decode(body);
+  CHECK(strict.result.ec == error::bad_separator);
+  CHECK(strict.entries.size() == 1);
+}
+
+TEST_CASE("with on_bad, bad entries of a bare array and of NDJSON are skipped") {
+  const std::string bad = R"({"timestamp":"2026-13-06T10:00:00Z","line":"x"})";
+  skipping_run a = decode_skipping("[\n" + entry(0) + ",\n" + bad + ",\n" + entry(1) + "\n]");
+  CHECK(a.result);
+  check_prefix(run{a.result, a.entries}, 2);
+  REQUIRE(a.bad.size() == 1);
+  CHECK(a.bad[0].ec == error::bad_month);
+  CHECK(a.bad[0].line == 3);
+  CHECK(a.bad[0].column == 1);
+  skipping_run n = decode_skipping(entry(0) + "\n" + bad + "\n{\"timestamp\":\n" + entry(1) + "\n");
+  CHECK(n.result);
+  check_prefix(run{n.result, n.entries}, 2);
+  REQUIRE(n.bad.size() == 2);
+  CHECK(n.bad[0].ec == error::bad_month);
+  CHECK(n.bad[0].line == 2);
+  CHECK(n.bad[1].ec == error::json_syntax);
+  CHECK(n.bad[1].line == 3);
+  CHECK(n.bad_text[1] == "{\"timestamp\":");
+}
+
+TEST_CASE("with on_bad, an entry that is not valid JSON alone is skipped, the rest kept") {
+  // Each breaks the document as a whole, but not the array around the entry.
+  for (const std::string& broken :
+       {std::string(R"({"timestamp":"2026-03-06T10:00:01Z","line":"x",})"),
+        std::string(R"({"timestamp":"2026-03-06T10:00:01Z" "line":"x"})"),
+        std::string("{\"timestamp\":\"2026-03-06T10:00:01Z\",\"line\":\"\xff\"}"),
+        std::string(R"({"timestamp":"2026-03-06T10:00:01Z","line":"\q"})"), std::string("nul")}) {
+    CAPTURE(broken);
+    const std::string body = "{\"logs\":[\n" + entry(0) + ",\n" + broken + ",\n" + entry(1) + "]}";
+    skipping_run r = decode_skipping(body);
+    CHECK(r.result);
+    check_prefix(run{r.result, r.entries}, 2);
+    REQUIRE(r.bad.size() == 1);
+    CHECK(r.bad[0].index == 1);
+    CHECK(r.bad[0].line == 3);
+    CHECK(r.bad_text[0] == broken);
+    CHECK((r.bad[0].ec == error::json_syntax || r.bad[0].ec == error::json_bad_utf8));
+    run strict = decode(body);
+    CHECK(!strict.result);
+    CHECK(strict.entries.empty());
+  }
+}
+
+TEST_CASE("with on_bad, a break in the page's structure says where, after every entry before it") {
+  struct broken_case {
+    std::string body;
+    std::size_t kept;
+    std::uint64_t line;
+    std::size_t column;
+  };
+  const broken_case cases[] = {
+      // a missing comma between entries
+      {"[\n" + entry(0) + ",\n" + entry(1) + "\n" + entry(2) + "\n]", 2, 4, 1},
+      // a body cut inside an entry
+      {"{\"logs\":[\n" + entry(0) + ",\n" + entry(1).substr(0, 20), 1, 3, 1},
+      // a body cut after an entry
+      {"{\"logs\":[\n" + entry(0) + ",\n" + entry(1) + ",", 2, 3, entry(1).size() + 2},
+      // a member after the entries that is not JSON
+      {"{\"logs\":[" + entry(0) + "],\n\"next\": 01}", 1, 2, 9},
+      // a trailing comma after the last entry
+      {"[" + entry(0) + ",]", 1, 1, entry(0).size() + 3},
+  };
+  for (const broken_case& c : cases) {
+    CAPTURE(c.body);
+    skipping_run r = decode_skipping(c.body);
+    CHECK(r.result.ec == error::json_syntax);
+    CHECK(r.bad.empty());
+    check_prefix(run{r.result, r.entries}, static_cast<int>(c.kept));
+    REQUIRE(r.result.offset != json_result::npos);
+    const sandlog::text_position pos = sandlog::position_of(c.body, r.result.offset);
+    CHECK(pos.line == c.line);
+    CHECK(pos.column == c.column);
+  }
+}
+
+TEST_CASE("with on_bad, a valid page gives what the two-argument form gives") {
+  for (const std::string& body :
+       {envelope(0), envelope(1), envelope(7), "[" + entry(0) + "," + entry(1) + "]",
+        entry(0) + "\n" + entry(1) + "\n", entry(3)}) {
+    CAPTURE(body);
+    run strict = decode(body);
+    skipping_run r = decode_skipping(body);
+    CHECK(strict.result);
+    CHECK(r.result);
+    CHECK(r.bad.empty());
+    REQUIRE(r.entries.size() == strict.entries.size());
+    for (std::size_t i = 0; i < r.entries.size(); ++i) CHECK(r.entries[i].line == strict.entries[i].line);
+  }
+}
+
+TEST_CASE("with on_bad, a sink or on_bad that returns an error stops the page") {
+  const std::string body = "[" + entry(0) + R"(,{"line":"x"},)" + entry(1) + "]";
+  event_decoder d;
+  std::size_t seen = 0;
+  json_result r = d.decode_page(
+      body, [&](const sandlog::log_entry&) { ++seen; },
+      [&](const sandlog::entry_error&) { return error::io_error; });
+  CHECK(r.ec == error::io_error);
+  CHECK(seen == 1);
+  CHECK(r.skipped == 1);
+}
+
+TEST_CASE("with on_bad, the entry limit counts skipped entries too") {
+  json_options o;
+  o.max_entries = 3;
+  const std::string body = "[" + entry(0) + R"(,{"line":"x"},{"line":"y"},)" + entry(1) + "]";
+  skipping_run r = decode_skipping(body, o);
+  CHECK(r.result.ec == error::json_too_many_entries);
+  CHECK(r.entries.size() == 1);
+  CHECK(r.bad.size() == 2);
 }
 
 TEST_CASE("pages over the entry limit stop at the limit") {

@@ -22,6 +22,12 @@
 //     NDJSON each line is a document, so earlier lines are delivered);
 //   - a document that is valid JSON delivers each entry in order and stops at
 //     the first bad one: entries before it are delivered, none after it;
+//   - decode_page(body, sink, on_bad) instead hands each bad entry (or bad
+//     NDJSON line) to on_bad, with where it is, and goes on with the next; a
+//     document that is not valid JSON is then walked entry by entry, so an
+//     entry that fails alone is skipped like any bad entry, and only a break
+//     in the page's own structure (an unclosed entry, a missing comma, a
+//     cut-off body) ends it, after every entry before the break;
 //   - unknown members are ignored (their values are still validated);
 //   - a known member given twice is rejected (json_duplicate_key naming it):
 //     parsers disagree on which copy wins, so neither is trusted;
@@ -88,8 +94,46 @@ struct json_result {
   // or "entry" when an entry is not an object; empty when the error is about
   // the document as a whole. A string literal.
   std::string_view field{};
+  // decode_page(body, sink, on_bad): the bad entries handed to on_bad.
+  std::size_t skipped = 0;
+  // The byte of the body where the document went wrong, when that is known
+  // (a break in a page's structure, trailing content); npos otherwise.
+  static constexpr std::size_t npos = ~std::size_t{0};
+  std::size_t offset = npos;
   constexpr explicit operator bool() const noexcept { return ec == error::ok; }
 };
+
+// One entry of a page that decode_page(body, sink, on_bad) skipped.
+struct entry_error {
+  error ec = error::ok;
+  std::string_view field{};  // as json_result::field; empty for an entry that is not JSON
+  std::size_t index = 0;     // 0-based among the page's entries, delivered and skipped
+  std::size_t offset = 0;    // of the entry's first byte in the body
+  std::uint64_t line = 1;    // 1-based line of that byte in the body
+  std::size_t column = 1;    // 1-based byte column of that byte
+  // The entry as written; views the decoder's copy of the body and lives
+  // until the next decode call.
+  std::string_view text{};
+};
+
+// Where byte `offset` of `text` is: 1-based line and byte column.
+struct text_position {
+  std::uint64_t line = 1;
+  std::size_t column = 1;
+};
+inline text_position position_of(std::string_view text, std::size_t offset) noexcept {
+  if (offset > text.size()) offset = text.size();
+  text_position pos;
+  std::size_t line_start = 0;
+  for (std::size_t i = 0; i < offset; ++i) {
+    if (text[i] == '\n') {
+      ++pos.line;
+      line_start = i + 1;
+    }
+  }
+  pos.column = offset - line_start + 1;
+  return pos;
+}
 
 namespace detail {
 
@@ -123,35 +167,25 @@ class event_decoder {
   // Allocates only to grow its buffers to the largest body seen.
   template <class Sink>
   json_result decode_page(std::string_view body, Sink&& sink) {
-    last_ = {};
-    if (error e = load(body); e != error::ok) return fail(e, {});
-    const char* first = scratch_.get();
-    const char* last = first + body.size();
-    const char* p = first;
-    while (p != last && detail::is_json_space(*p)) ++p;
-    if (opts_.shape == page_shape::ndjson) return decode_lines(p, last, sink);
+    stop_at_bad bad;
+    return page(body, sink, bad);
+  }
 
-    simdjson::dom::element root;
-    simdjson::error_code e = parser_.parse(p, static_cast<std::size_t>(last - p), false).get(root);
-    if (e != simdjson::SUCCESS && e != simdjson::CAPACITY && e != simdjson::MEMALLOC &&
-        p != last && (*p == '{' || *p == '[')) {
-      // Either bytes after a complete document, an object per line, or a
-      // broken document: parse the first value alone to tell which.
-      const char* end = detail::container_end(p, last);
-      if (end != nullptr && end != last &&
-          !parser_.parse(p, static_cast<std::size_t>(end - p), false).get(root)) {
-        const char* q = end;
-        while (q != last && (*q == ' ' || *q == '\t' || *q == '\r')) ++q;
-        if (opts_.shape == page_shape::automatic && q != last && *q == '\n' && root.is_object() &&
-            !has_member(root, "logs"))
-          return decode_lines(p, last, sink);
-        if (!decode_document(root, sink)) return last_;
-        return fail(error::json_trailing_content, {});
-      }
-    }
-    if (e != simdjson::SUCCESS) return fail(detail::from_simdjson(e), {});
-    decode_document(root, sink);
-    return last_;
+  // decode_page, but a bad entry does not end the page: on_bad(const
+  // entry_error&) is called with it (what was wrong, where it is) and the
+  // next entry is read; the result's `skipped` counts them. on_bad may
+  // return void or an error: one other than error::ok stops the page and is
+  // the result's ec. A body that is not valid JSON is walked entry by entry
+  // (each entry's line then lives only until the sink returns): an entry that
+  // is not valid JSON alone, or not an entry, is skipped; a break in the
+  // page's structure fails with json_syntax (or the document's error) and
+  // the result's offset says where, after every entry before it was
+  // delivered or skipped. max_entries bounds delivered and skipped entries
+  // together. Allocates only to grow its buffers.
+  template <class Sink, class OnBad>
+  json_result decode_page(std::string_view body, Sink&& sink, OnBad&& on_bad) {
+    skip_bad<OnBad> bad{on_bad};
+    return page(body, sink, bad);
   }
 
   // Decodes one Docker json-file line ({"log":…,"stream":…,"time":…}) into
@@ -495,68 +529,344 @@ class event_decoder {
     return true;
   }
 
-  template <class Sink>
-  bool deliver(simdjson::dom::element v, Sink& sink) {
-    if (last_.entries == opts_.max_entries) return fail(error::json_too_many_entries, {}), false;
+  // What the page walk does with a bad entry: the two-argument decode_page
+  // stops there (last_ says what was wrong); skip_bad hands it to on_bad,
+  // with its line and column, and goes on.
+  struct stop_at_bad {
+    static constexpr bool skips = false;
+    void start(const char*) noexcept {}
+  };
+  template <class OnBad>
+  struct skip_bad {
+    static constexpr bool skips = true;
+    OnBad& on_bad;
+    const char* base = nullptr;        // the body's copy
+    const char* counted = nullptr;     // newlines are counted up to here
+    const char* line_start = nullptr;  // of the line `counted` is on
+    std::uint64_t line = 1;
+
+    void start(const char* first) noexcept { base = counted = line_start = first; }
+    // Entries come in the order of the text, so the count only moves on.
+    void locate(const char* at, entry_error& e) noexcept {
+      while (counted < at) {
+        const void* nl = std::memchr(counted, '\n', static_cast<std::size_t>(at - counted));
+        if (nl == nullptr) break;
+        counted = static_cast<const char*>(nl) + 1;
+        line_start = counted;
+        ++line;
+      }
+      counted = at;
+      e.offset = static_cast<std::size_t>(at - base);
+      e.line = line;
+      e.column = static_cast<std::size_t>(at - line_start) + 1;
+    }
+  };
+
+  template <class Sink, class Bad>
+  json_result page(std::string_view body, Sink& sink, Bad& bad) {
+    last_ = {};
+    if (error e = load(body); e != error::ok) return fail(e, {});
+    const char* first = scratch_.get();
+    const char* last = first + body.size();
+    bad.start(first);
+    const char* p = first;
+    while (p != last && detail::is_json_space(*p)) ++p;
+    if (opts_.shape == page_shape::ndjson) return decode_lines(p, last, sink, bad);
+
+    simdjson::dom::element root;
+    simdjson::error_code e = parser_.parse(p, static_cast<std::size_t>(last - p), false).get(root);
+    if (e != simdjson::SUCCESS && e != simdjson::CAPACITY && e != simdjson::MEMALLOC &&
+        p != last && (*p == '{' || *p == '[')) {
+      // Either bytes after a complete document, an object per line, or a
+      // broken document: parse the first value alone to tell which.
+      const char* end = detail::container_end(p, last);
+      if (end != nullptr && end != last &&
+          !parser_.parse(p, static_cast<std::size_t>(end - p), false).get(root)) {
+        const char* q = end;
+        while (q != last && (*q == ' ' || *q == '\t' || *q == '\r')) ++q;
+        if (opts_.shape == page_shape::automatic && q != last && *q == '\n' && root.is_object() &&
+            !has_member(root, "logs"))
+          return decode_lines(p, last, sink, bad);
+        if (!decode_document(root, p, end, sink, bad)) return last_;
+        return fail_at(error::json_trailing_content, {}, first, detail_skip_space(end, last));
+      }
+      if constexpr (Bad::skips) return recover(first, p, last, e, sink, bad);
+    }
+    if (e != simdjson::SUCCESS) return fail(detail::from_simdjson(e), {});
+    decode_document(root, p, last, sink, bad);
+    return last_;
+  }
+
+  json_result fail_at(error e, std::string_view field, const char* first, const char* at) noexcept {
+    last_.offset = static_cast<std::size_t>(at - first);
+    return fail(e, field);
+  }
+  static const char* detail_skip_space(const char* p, const char* last) noexcept {
+    while (p != last && detail::is_json_space(*p)) ++p;
+    return p;
+  }
+
+  // One entry, at [text, text_end) of the body's copy (null for the
+  // two-argument form, which does not say where): delivered, or bad.
+  template <class Sink, class Bad>
+  bool deliver(simdjson::dom::element v, Sink& sink, Bad& bad, const char* text,
+               const char* text_end) {
+    if (last_.entries + last_.skipped == opts_.max_entries)
+      return fail(error::json_too_many_entries, {}), false;
     log_entry entry;
-    if (!decode_entry(v, entry)) return false;
+    if (!decode_entry(v, entry)) return skip_entry(bad, text, text_end);
     const error e = detail::call_sink(sink, static_cast<const log_entry&>(entry));
     ++last_.entries;
     if (e != error::ok) return fail(e, {}), false;
     return true;
   }
 
-  // Delivers the entries of a parsed envelope, array or single entry object.
-  template <class Sink>
-  bool decode_document(simdjson::dom::element root, Sink& sink) {
+  // The entry at [text, text_end) is bad, as last_ says: stop, or hand it to
+  // on_bad and go on. Returns whether to go on.
+  template <class Bad>
+  bool skip_entry(Bad& bad, const char* text, const char* text_end) {
+    if constexpr (Bad::skips) {
+      entry_error err;
+      err.ec = last_.ec;
+      err.field = last_.field;
+      err.index = last_.entries + last_.skipped;
+      err.text = std::string_view(text, static_cast<std::size_t>(text_end - text));
+      bad.locate(text, err);
+      last_.ec = error::ok;
+      last_.field = {};
+      ++last_.skipped;
+      const error e = detail::call_sink(bad.on_bad, static_cast<const entry_error&>(err));
+      if (e != error::ok) return fail(e, {}), false;
+      return true;
+    } else {
+      (void)bad, (void)text, (void)text_end;
+      return false;
+    }
+  }
+
+  // Delivers the entries of a parsed envelope, array or single entry object
+  // whose text, validated, is [text, text_end).
+  template <class Sink, class Bad>
+  bool decode_document(simdjson::dom::element root, const char* text, const char* text_end,
+                       Sink& sink, Bad& bad) {
     simdjson::dom::array entries;
     simdjson::dom::object obj;
+    const char* array_text = text;  // where the entries' array starts
     if (opts_.shape != page_shape::envelope && !root.get_array().get(entries)) {
       // a bare array
     } else if (opts_.shape != page_shape::array && !root.get_object().get(obj)) {
       bool found = false;
       simdjson::dom::element logs;
+      std::size_t member = 0, logs_member = 0;
       for (simdjson::dom::key_value_pair kv : obj) {
-        if (kv.key != "logs") continue;
-        if (found) return fail(error::json_duplicate_key, "logs"), false;
-        found = true;
-        logs = kv.value;
+        if (kv.key == "logs") {
+          if (found) return fail(error::json_duplicate_key, "logs"), false;
+          found = true;
+          logs = kv.value;
+          logs_member = member;
+        }
+        ++member;
       }
       if (!found) {
         // An object with an entry's members is a one-line NDJSON page.
         if (opts_.shape == page_shape::automatic &&
             (has_member(root, "timestamp") || has_member(root, "line")))
-          return deliver(root, sink);
+          return deliver(root, sink, bad, text, text_end);
         return fail(error::json_missing_field, "logs"), false;
       }
       if (logs.get_array().get(entries)) return fail(error::json_wrong_type, "logs"), false;
+      if constexpr (Bad::skips) array_text = member_text(text, text_end, logs_member).data();
     } else {
       return fail(error::json_wrong_type, {}), false;
     }
-    for (simdjson::dom::element v : entries)
-      if (!deliver(v, sink)) return false;
+    // The DOM keeps no positions: the text is walked beside it, element by
+    // element, only when bad entries are reported with where they are.
+    const char* t = array_text + 1;
+    for (simdjson::dom::element v : entries) {
+      const char* entry = nullptr;
+      const char* entry_end = nullptr;
+      if constexpr (Bad::skips) {
+        entry = detail::skip_json_space(t);
+        entry_end = detail::skip_json_value(entry, text_end);
+        t = detail::skip_json_space(entry_end) + 1;  // past ',' or ']'
+      }
+      if (!deliver(v, sink, bad, entry, entry_end)) return false;
+    }
     return true;
   }
 
   // NDJSON: each non-blank line of [p, last) is one entry object. Lines are
   // parsed in place; the bytes after a line are the next lines or the zeroed
   // padding, and simdjson's DOM parser reads none of them as content.
-  template <class Sink>
-  json_result decode_lines(const char* p, const char* last, Sink& sink) {
+  template <class Sink, class Bad>
+  json_result decode_lines(const char* p, const char* last, Sink& sink, Bad& bad) {
     while (p != last) {
       const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(last - p)));
       const char* end = nl != nullptr ? nl : last;
       const char* q = p;
       while (q != end && detail::is_json_space(*q)) ++q;
       if (q != end) {
+        const char* text_end = end;
+        while (detail::is_json_space(text_end[-1])) --text_end;
         simdjson::dom::element root;
         const auto n = static_cast<std::size_t>(end - q);
-        if (auto e = parser_.parse(q, n, false).get(root)) return fail(classify(q, end, e), {});
-        if (!deliver(root, sink)) return last_;
+        if (auto e = parser_.parse(q, n, false).get(root)) {
+          if (Bad::skips && last_.entries + last_.skipped == opts_.max_entries)
+            return fail(error::json_too_many_entries, {});
+          fail(classify(q, end, e), {});
+          if (!skip_entry(bad, q, text_end)) return last_;
+        } else if (!deliver(root, sink, bad, q, text_end)) {
+          return last_;
+        }
       }
       p = nl != nullptr ? nl + 1 : last;
     }
     return last_;
+  }
+
+  // ---- a page that is not valid JSON, walked entry by entry ----
+  // Each step finds the extent of a value by its brackets and strings alone
+  // (detail::container_end), and simdjson then validates that value by
+  // itself: so a bad entry is skipped, and only a break between values (or
+  // a value that does not close) stops the walk.
+
+  // One past the value that starts at p, by its shape only; null if it does
+  // not end before `last`.
+  static const char* rough_value_end(const char* p, const char* last) noexcept {
+    if (p == last) return nullptr;
+    if (*p == '{' || *p == '[') return detail::container_end(p, last);
+    if (*p == '"') {
+      for (++p; p != last; ++p) {
+        if (*p == '\\') {
+          if (++p == last) return nullptr;
+        } else if (*p == '"') {
+          return p + 1;
+        }
+      }
+      return nullptr;
+    }
+    const char* q = p;
+    while (q != last && *q != ',' && *q != '}' && *q != ']' && *q != ':' && !detail::is_json_space(*q))
+      ++q;
+    return q == p ? nullptr : q;
+  }
+
+  // Whether [p, end) is a JSON value by itself; if not, `why` says how it fails.
+  bool valid_alone(const char* p, const char* end, simdjson::dom::element& out, error& why) noexcept {
+    const simdjson::error_code e = parser_.parse(p, static_cast<std::size_t>(end - p), false).get(out);
+    why = e == simdjson::SUCCESS ? error::ok : classify(p, end, e);
+    return e == simdjson::SUCCESS;
+  }
+
+  // The walk over a broken document: [p, last) starts with '{' or '['.
+  // `dom` is what parsing it whole said.
+  template <class Sink, class Bad>
+  json_result recover(const char* first, const char* p, const char* last, simdjson::error_code dom,
+                      Sink& sink, Bad& bad) {
+    const error whole = detail::from_simdjson(dom);
+    error why = error::json_syntax;
+    // A break at `at`: a value that does not stand alone (why says how) or
+    // a byte that cannot be there.
+    auto broken = [&](const char* at, error e = error::json_syntax) {
+      return fail_at(e, {}, first, at);
+    };
+    const char* q = p;
+    if (*q == '[') {
+      if (opts_.shape == page_shape::envelope) return fail(error::json_wrong_type, {});
+      q = walk_entries(first, q, last, sink, bad);
+      if (q == nullptr) return last_;
+    } else {
+      if (opts_.shape == page_shape::array) return fail(error::json_wrong_type, {});
+      bool found = false, any = false;
+      ++q;
+      for (;;) {
+        q = detail_skip_space(q, last);
+        if (q == last) return broken(q);
+        if (*q == '}' && !any) {
+          ++q;
+          break;
+        }
+        if (*q != '"') return broken(q);
+        const char* key_end = rough_value_end(q, last);
+        simdjson::dom::element key;
+        if (key_end == nullptr) return broken(q);
+        if (!valid_alone(q, key_end, key, why)) return broken(q, why);
+        const bool is_logs = key.get_string().value_unsafe() == "logs";
+        q = detail_skip_space(key_end, last);
+        if (q == last || *q != ':') return broken(q);
+        q = detail_skip_space(q + 1, last);
+        if (is_logs) {
+          if (found) return fail_at(error::json_duplicate_key, "logs", first, q);
+          found = true;
+          if (q == last || *q != '[') {
+            const char* v_end = rough_value_end(q, last);
+            simdjson::dom::element v;
+            if (v_end == nullptr) return broken(q);
+            if (!valid_alone(q, v_end, v, why)) return broken(q, why);
+            return fail_at(error::json_wrong_type, "logs", first, q);
+          }
+          q = walk_entries(first, q, last, sink, bad);
+          if (q == nullptr) return last_;
+        } else {
+          const char* v_end = rough_value_end(q, last);
+          simdjson::dom::element v;
+          if (v_end == nullptr) return broken(q);
+          if (!valid_alone(q, v_end, v, why)) return broken(q, why);
+          q = v_end;
+        }
+        any = true;
+        q = detail_skip_space(q, last);
+        if (q != last && *q == ',') {
+          ++q;
+          continue;
+        }
+        if (q != last && *q == '}') {
+          ++q;
+          break;
+        }
+        return broken(q);
+      }
+      if (!found) return fail_at(error::json_missing_field, "logs", first, p);
+    }
+    q = detail_skip_space(q, last);
+    if (q != last) return fail_at(error::json_trailing_content, {}, first, q);
+    // Every part but the skipped entries stood alone; with none skipped the
+    // document's fault (depth, say) is its own.
+    if (last_.skipped == 0) return fail(whole, {});
+    return last_;
+  }
+
+  // The entries' array at q ('['): each entry valid alone is decoded, each
+  // other one skipped. Returns one past the ']', or null when the walk
+  // stopped (last_ says why).
+  template <class Sink, class Bad>
+  const char* walk_entries(const char* first, const char* q, const char* last, Sink& sink,
+                           Bad& bad) {
+    ++q;
+    for (bool any = false;;) {
+      q = detail_skip_space(q, last);
+      if (q != last && *q == ']' && !any) return q + 1;
+      const char* end = rough_value_end(q, last);
+      if (end == nullptr) return fail_at(error::json_syntax, {}, first, q), nullptr;
+      simdjson::dom::element v;
+      const simdjson::error_code e = parser_.parse(q, static_cast<std::size_t>(end - q), false).get(v);
+      if (e == simdjson::SUCCESS) {
+        if (!deliver(v, sink, bad, q, end)) return nullptr;
+      } else {
+        if (last_.entries + last_.skipped == opts_.max_entries)
+          return fail(error::json_too_many_entries, {}), nullptr;
+        fail(classify(q, end, e), {});
+        if (!skip_entry(bad, q, end)) return nullptr;
+      }
+      any = true;
+      q = detail_skip_space(end, last);
+      if (q != last && *q == ',') {
+        ++q;
+        continue;
+      }
+      if (q != last && *q == ']') return q + 1;
+      return fail_at(error::json_syntax, {}, first, q), nullptr;
+    }
   }
 
   json_options opts_;
