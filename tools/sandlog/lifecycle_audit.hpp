@@ -254,13 +254,16 @@ struct lc_note {
   sandlog::error ec = sandlog::error::ok;
   std::string_view field;  // a string literal
   std::string_view kind;   // "lifecycle-json", "bracketed", "timestamped"
+  std::string_view unit = "line";  // "line", or "entry" / "document" of a JSON document
   std::string text;        // the line's first bytes
   bool cut = false;        // the line went on past `text`
 };
 
 // The bad lines of one file, printed as the record reader prints its own:
 //   sandlog: FILE:LINE[:COLUMN]: MESSAGE[ (field "F")] in a KIND line: "EXCERPT"
-// the first error_reporter::cap of each kind of problem, then counted.
+// (an entry of a JSON document: `in a lifecycle-json entry`, a break in the
+// document itself: `in a lifecycle-json document`), the first
+// error_reporter::cap of each kind of problem, then counted.
 class lc_errors {
  public:
   explicit lc_errors(std::string name) : name_(std::move(name)) {}
@@ -269,15 +272,18 @@ class lc_errors {
     std::uint64_t& seen = seen_[static_cast<std::size_t>(n.ec) % seen_.size()];
     if (++seen > error_reporter::cap) return;
     const std::string_view msg = sandlog::to_string(n.ec);
-    std::string where = std::to_string(n.line);
-    if (n.column != 0) where += ':' + std::to_string(n.column);
+    std::string where;
+    if (n.line != 0) where = ':' + std::to_string(n.line);
+    if (n.line != 0 && n.column != 0) where += ':' + std::to_string(n.column);
     std::string detail;
     if (!n.field.empty()) detail += " (field \"" + escaped_text(n.field) + "\")";
     detail += " in a ";
     detail += n.kind;
-    detail += " line: \"" + escaped_text(n.text) + "\"";
+    detail += ' ';
+    detail += n.unit;
+    if (!n.text.empty() || n.unit == "line") detail += ": \"" + escaped_text(n.text) + "\"";
     if (n.cut) detail += "...";
-    std::fprintf(stderr, "sandlog: %s:%s: %.*s%s\n", name_.c_str(), where.c_str(),
+    std::fprintf(stderr, "sandlog: %s%s: %.*s%s\n", name_.c_str(), where.c_str(),
                  static_cast<int>(msg.size()), msg.data(), detail.c_str());
   }
 
@@ -409,20 +415,52 @@ inline lc_read read_lifecycle_file(const options& opt, input_file& in, lc_page& 
       body.append(buf, static_cast<std::size_t>(r));
     }
     page.by_entry = true;
-    std::uint64_t k = 0;
+    // A bad entry is reported (its line and column in the file) and skipped;
+    // a break in the document itself is reported where it is, and the
+    // entries before it are kept.
+    std::uint64_t k = 0;  // the entry's number in the document, bad ones included
+    auto excerpt = [](lc_note& n, std::string_view text) {
+      const std::size_t nl = text.find('\n');
+      n.text.assign(text.substr(0, std::min(nl, sandlog::excerpt_bytes)));
+      n.cut = text.size() > n.text.size();
+    };
     const sandlog::json_result r = json.decode_page(
-        body, [&](const sandlog::log_entry& e) { take(e.time, e.line, ++k, "entries"); });
+        body, [&](const sandlog::log_entry& e) { take(e.time, e.line, ++k, "entries"); },
+        [&](const sandlog::entry_error& e) {
+          ++k;
+          if (done) return sandlog::error::ok;
+          lc_note n;
+          n.line = e.line;
+          n.column = e.column;
+          n.ec = e.ec;
+          n.field = e.field;
+          n.kind = "lifecycle-json";
+          n.unit = "entry";
+          excerpt(n, e.text);
+          note(std::move(n));
+          counted(false, "entries");
+          return opt.strict ? e.ec : sandlog::error::ok;
+        });
     if (!r && !done) {
-      const std::string_view msg = sandlog::to_string(r.ec);
-      std::fprintf(stderr, "sandlog: %s: entry %zu%s%.*s: %.*s\n", in.name.c_str(), r.entries + 1,
-                   r.field.empty() ? "" : " field ", static_cast<int>(r.field.size()),
-                   r.field.data(), static_cast<int>(msg.size()), msg.data());
+      lc_note n;
+      n.ec = r.ec;
+      n.field = r.field;
+      n.kind = "lifecycle-json";
+      n.unit = "document";
+      if (r.offset != sandlog::json_result::npos) {
+        const sandlog::text_position at = sandlog::position_of(body, r.offset);
+        n.line = at.line;
+        n.column = at.column;
+        excerpt(n, std::string_view(body).substr(r.offset));
+      }
       ++res.errors;
+      errs.report(n);  // not held: the document's own fault is always shown
       if (opt.strict) res.stop = true;
     }
     if (!decided && !done && probed != 0)
       not_events("none of its " + std::to_string(probed) + " entries");
     if (!page.entries.empty()) page.start = page_start(body);
+    errs.finish();
     return res;
   }
 
@@ -455,10 +493,15 @@ inline lc_read read_lifecycle_file(const options& opt, input_file& in, lc_page& 
     };
     if (json_line) {
       const std::size_t before = page.entries.size();
+      bool reported = false;  // one report a line: its first bad entry
       const sandlog::json_result r = json.decode_page(
-          text, [&](const sandlog::log_entry& e) { take(e.time, e.line, line_no, "non-empty lines"); });
+          text, [&](const sandlog::log_entry& e) { take(e.time, e.line, line_no, "non-empty lines"); },
+          [&](const sandlog::entry_error& e) {
+            if (!reported) bad(e.ec, e.field, "lifecycle-json", 0, page.entries.size() == before);
+            reported = true;
+          });
       // A line whose entries came before the bad one is counted already.
-      if (!r) bad(r.ec, r.field, "lifecycle-json", 0, page.entries.size() == before);
+      if (!r && !reported) bad(r.ec, r.field, "lifecycle-json", 0, page.entries.size() == before);
       return;
     }
     const auto fmt = opt.format ? *opt.format
