@@ -1,5 +1,8 @@
 // sandlog: read container and sandbox logs from the command line.
 // `sandlog --help` and docs/cli.md describe it.
+#include <array>
+#include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "follow_files.hpp"
@@ -34,6 +37,13 @@ inline int run_records(const options& opt) {
   ro.timestamps = *opt.timestamps;
   ro.utc = opt.utc;
   ro.details = opt.details;
+  // A record in pieces is written as one as it comes, unless records are
+  // held or judged whole (docs/cli.md, "Long records").
+  std::array<std::uint64_t, 3> joined{};
+  if (!opt.tail && !opt.reads_fields() && !opt.prefix) {
+    ro.stream_fd = 1;
+    ro.joined_pieces = &joined;
+  }
   run_stats total;
   const double start = monotonic_seconds();
   int status = -1;
@@ -48,6 +58,7 @@ inline int run_records(const options& opt) {
   }
   if (names && sets) {
     status = follow_sets(opt, ro, total);
+    for (std::size_t i = 0; i < joined.size(); ++i) total.records[i] -= joined[i];
     if (opt.stats) report_stats(total, monotonic_seconds() - start);
     return status;
   }
@@ -75,7 +86,10 @@ inline int run_records(const options& opt) {
                          opt.format ? "given" : "detected on the head");
           }
           run_stats mine;
-          status = run_parallel(opt, ro, in, *format, mine);
+          render_options held = ro;  // blocks are rendered apart: pieces stay records
+          held.stream_fd = -1;
+          held.joined_pieces = nullptr;
+          status = run_parallel(opt, held, in, *format, mine);
           if (status >= 0)
             suggest_format(in.name, *format, mine.lines - mine.blank_lines,
                            mine.malformed_total(), mine.malformed_look);
@@ -87,6 +101,7 @@ inline int run_records(const options& opt) {
   if (status < 0 && names) status = follow_files(opt, ro, total);
   if (status < 0) status = run_sources(opt, ro, sources, total);
   set_cursor::raise(status, expand_status);
+  for (std::size_t i = 0; i < joined.size(); ++i) total.records[i] -= joined[i];
   if (opt.stats) report_stats(total, monotonic_seconds() - start);
   return status;
 }

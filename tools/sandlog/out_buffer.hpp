@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <string>
 #include <string_view>
 
 namespace sandlog_cli {
@@ -21,6 +22,8 @@ class out_buffer {
   static constexpr std::size_t flush_at = std::size_t{1} << 20;
 
   out_buffer() { grow(flush_at * 2); }
+  // One that starts with room for `initial` bytes (a small scratch buffer).
+  explicit out_buffer(std::size_t initial) { grow(initial != 0 ? initial : 1); }
 
   // Makes room for n more bytes and returns where they go; commit(p) after.
   char* reserve(std::size_t n) {
@@ -40,18 +43,50 @@ class out_buffer {
   }
 
   std::string_view view() const noexcept { return {data_.get(), size_}; }
+  char* data() noexcept { return data_.get(); }
   std::size_t size() const noexcept { return size_; }
+  std::size_t capacity() const noexcept { return cap_; }
   bool full() const noexcept { return size_ >= flush_at; }
   void clear() noexcept { size_ = 0; }
   // Drops everything after the first n bytes.
   void truncate(std::size_t n) noexcept { size_ = n; }
 
   // Writes everything to fd and empties the buffer. False on a write error
-  // (errno says which); EINTR and short writes are retried.
+  // (errno says which), also on one that spill() met since the last flush;
+  // EINTR and short writes are retried.
   bool flush(int fd) noexcept {
     bool ok = write_all(fd, view());
     size_ = 0;
+    if (ok && spill_errno_ != 0) {
+      errno = spill_errno_;
+      ok = false;
+    }
+    spill_errno_ = 0;
     return ok;
+  }
+
+  // Writes everything to fd in the middle of a record (one too big to hold
+  // whole); a write error is kept for the next flush() to report, which the
+  // driver of the output calls anyway.
+  void spill(int fd) noexcept {
+    if (!write_all(fd, view()) && spill_errno_ == 0) spill_errno_ = errno != 0 ? errno : EIO;
+    size_ = 0;
+  }
+
+  // A record written in pieces (render.hpp's piece_renderer) may be left
+  // open between records: `by` began it, and `ending` is what finishes it
+  // if another writer must come first. `by` is only compared, never used.
+  void set_open(const void* by, std::string_view ending) {
+    open_by_ = by;
+    open_ending_.assign(ending.data(), ending.size());
+  }
+  const void* open_by() const noexcept { return open_by_; }
+  void clear_open() noexcept { open_by_ = nullptr; }
+  // Finishes the open record, if any, with its ending.
+  void cut_open() {
+    if (open_by_ == nullptr) return;
+    open_by_ = nullptr;
+    append(open_ending_);
   }
 
   static bool write_all(int fd, std::string_view s) noexcept {
@@ -81,6 +116,9 @@ class out_buffer {
   std::unique_ptr<char[]> data_;
   std::size_t size_ = 0;
   std::size_t cap_ = 0;
+  int spill_errno_ = 0;
+  const void* open_by_ = nullptr;
+  std::string open_ending_;  // reused: no allocation once warm
 };
 
 }  // namespace sandlog_cli

@@ -27,7 +27,10 @@ namespace sandlog_cli {
 
 using reader = sandlog::json_record_reader;
 
-// Lines longer than this come out in pieces flagged partial.
+// Lines (and joined messages) longer than this come out of the reader in
+// pieces flagged line::continued; record_sink writes them as one record
+// when the output is streamed (render_options::stream_fd), else each piece
+// is a record of its own, flagged partial.
 inline constexpr std::size_t max_line_bytes = std::size_t{16} << 20;
 // The byte bound of what --tail holds.
 inline constexpr std::size_t tail_bytes = std::size_t{64} << 20;
@@ -106,10 +109,13 @@ struct record_sink {
   record_fields* fields;
   error_sink errors;
   bool bare = false;
+  piece_renderer pieces{};
 
   // The bare message (raw output without times or fields), the command's
-  // fastest path, is written here inline; everything else by render().
+  // fastest path, is written here inline; everything else by render(), and
+  // a message in pieces or longer than a slice by piece_renderer.
   SANDLOG_FORCE_INLINE void operator()(const sandlog::read_record& r) {
+    if (SANDLOG_UNLIKELY(piece_renderer::wanted(r, *out))) return long_record(r);
     if (SANDLOG_LIKELY(bare)) {
       const std::size_t n = r.message.size();
       char* o = out->reserve(n + 1);
@@ -120,7 +126,18 @@ struct record_sink {
     }
     render(*out, r, *ro, fields->for_output(r));
   }
+  void long_record(const sandlog::read_record& r) {
+    if (ro->stream_fd >= 0) return pieces.render(*out, r, *ro, bare);
+    if (bare) {
+      out->append(r.message);
+      out->push('\n');
+      return;
+    }
+    render(*out, r, *ro, fields->for_output(r));
+  }
   sandlog::error operator()(const sandlog::read_error& e) {
+    // A report never lands inside a record: an open one ends as a fragment.
+    piece_renderer::cut(*out);
     if (errors.keep != nullptr) {
       errors.keep->push_back(make_note(e));
     } else if (errors.print != nullptr) {
