@@ -1,6 +1,10 @@
 // Fuzzes event_decoder: never crashes; the verdict and the entries are the
 // same whatever bytes follow the input in memory; every entry's timestamp
-// formats and parses back to the same instant.
+// formats and parses back to the same instant. With on_bad (skipping bad
+// entries): the same padding independence; what the two-argument form
+// delivers comes first, and a page it accepts whole gives the same entries
+// and skips nothing; each skipped entry's place (offset, line, column, text)
+// is where the body says.
 #include <sandlog/json.hpp>
 
 #include <string>
@@ -21,6 +25,36 @@ outcome decode(sandlog::event_decoder& d, std::string_view bytes) {
     o.entries.emplace_back(e.time, std::string(e.line));
   });
   SANDLOG_FUZZ_ASSERT(o.result.entries == o.entries.size());
+  return o;
+}
+
+struct skipped_outcome {
+  sandlog::json_result result;
+  std::vector<std::pair<sandlog::timestamp, std::string>> entries;
+  std::vector<sandlog::entry_error> bad;
+  std::vector<std::string> bad_text;
+};
+
+skipped_outcome decode_skipping(sandlog::event_decoder& d, std::string_view bytes) {
+  skipped_outcome o;
+  o.result = d.decode_page(
+      bytes, [&](const sandlog::log_entry& e) { o.entries.emplace_back(e.time, std::string(e.line)); },
+      [&](const sandlog::entry_error& e) {
+        o.bad.push_back(e);
+        o.bad_text.emplace_back(e.text);
+      });
+  SANDLOG_FUZZ_ASSERT(o.result.entries == o.entries.size());
+  SANDLOG_FUZZ_ASSERT(o.result.skipped == o.bad.size());
+  for (std::size_t i = 0; i < o.bad.size(); ++i) {
+    const sandlog::entry_error& e = o.bad[i];
+    SANDLOG_FUZZ_ASSERT(e.ec != sandlog::error::ok);
+    SANDLOG_FUZZ_ASSERT(e.offset <= bytes.size() && o.bad_text[i].size() <= bytes.size() - e.offset);
+    SANDLOG_FUZZ_ASSERT(bytes.substr(e.offset, o.bad_text[i].size()) == o.bad_text[i]);
+    const sandlog::text_position pos = sandlog::position_of(bytes, e.offset);
+    SANDLOG_FUZZ_ASSERT(pos.line == e.line && pos.column == e.column);
+    if (i != 0) SANDLOG_FUZZ_ASSERT(e.index > o.bad[i - 1].index && e.offset > o.bad[i - 1].offset);
+  }
+  SANDLOG_FUZZ_ASSERT(o.result.offset == sandlog::json_result::npos || o.result.offset <= bytes.size());
   return o;
 }
 
@@ -64,6 +98,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check_round_trip(a.entries[i].first);
   }
   SANDLOG_FUZZ_ASSERT(a.entries.size() <= opts.max_entries);
+
+  const skipped_outcome sa = decode_skipping(d, exact.view());
+  const skipped_outcome sb = decode_skipping(d, std::string_view(garbage.data(), payload.size()));
+  SANDLOG_FUZZ_ASSERT(sa.result.ec == sb.result.ec && sa.result.field == sb.result.field);
+  SANDLOG_FUZZ_ASSERT(sa.result.offset == sb.result.offset);
+  SANDLOG_FUZZ_ASSERT(sa.entries == sb.entries && sa.bad_text == sb.bad_text);
+  SANDLOG_FUZZ_ASSERT(sa.entries.size() + sa.bad.size() <= opts.max_entries);
+  // What stops the two-argument form comes after what it delivered.
+  SANDLOG_FUZZ_ASSERT(a.entries.size() <= sa.entries.size());
+  for (std::size_t i = 0; i < a.entries.size(); ++i) SANDLOG_FUZZ_ASSERT(a.entries[i] == sa.entries[i]);
+  if (a.result) {
+    SANDLOG_FUZZ_ASSERT(sa.result && sa.bad.empty() && sa.entries.size() == a.entries.size());
+  }
 
   sandlog::log_record ra, rb;
   std::string_view aa, ab;
