@@ -29,6 +29,13 @@ inline sandlog::log_format detect_head(std::string_view head, std::uint64_t size
   return probe.format();
 }
 
+// A record written in pieces counts once in --stats (the reader counted
+// each piece).
+inline void written_once(run_stats& total, const std::array<std::uint64_t, 3>& joined) {
+  for (std::size_t i = 0; i < joined.size(); ++i)
+    total.records[i] -= joined[i] < total.records[i] ? joined[i] : total.records[i];
+}
+
 // --jobs applies to one regular file read to its end, without --tail (which
 // needs the records in order through one buffer); otherwise one thread.
 inline int run_records(const options& opt) {
@@ -58,7 +65,7 @@ inline int run_records(const options& opt) {
   }
   if (names && sets) {
     status = follow_sets(opt, ro, total);
-    for (std::size_t i = 0; i < joined.size(); ++i) total.records[i] -= joined[i];
+    written_once(total, joined);
     if (opt.stats) report_stats(total, monotonic_seconds() - start);
     return status;
   }
@@ -101,7 +108,7 @@ inline int run_records(const options& opt) {
   if (status < 0 && names) status = follow_files(opt, ro, total);
   if (status < 0) status = run_sources(opt, ro, sources, total);
   set_cursor::raise(status, expand_status);
-  for (std::size_t i = 0; i < joined.size(); ++i) total.records[i] -= joined[i];
+  written_once(total, joined);
   if (opt.stats) report_stats(total, monotonic_seconds() - start);
   return status;
 }
