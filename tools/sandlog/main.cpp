@@ -46,9 +46,10 @@ inline int run_records(const options& opt) {
   ro.details = opt.details;
   // A record in pieces is written as one as it comes, unless records are
   // held or judged whole, or followed (a line shown before its end is a
-  // record of its own): docs/cli.md, "Long records".
+  // record of its own), or not joined (--no-join: pieces are fragments):
+  // docs/cli.md, "Long records".
   std::array<std::uint64_t, 3> joined{};
-  if (!opt.tail && !opt.reads_fields() && !opt.prefix && !opt.follow) {
+  if (!opt.tail && !opt.reads_fields() && !opt.prefix && !opt.follow && opt.join) {
     ro.stream_fd = 1;
     ro.joined_pieces = &joined;
   }
